@@ -79,7 +79,7 @@ type Config struct {
 
 // DefaultConfig is the 2-disk, 2-server system: a shared data disk of
 // 10 GiB and a non-shared system disk one size step below its limit, at
-// most one snapshot, one backup and one size step each, with the operator
+// most one snapshot and one backup each and two size steps, with the operator
 // and server power switching. It reaches every status and operation of the
 // default spec.
 func DefaultConfig() Config {
@@ -89,7 +89,7 @@ func DefaultConfig() Config {
 			{System: true, Size: 1023},
 		},
 		Servers:  2,
-		Bounds:   Bounds{Snapshots: 1, Backups: 1, SizeSteps: 1},
+		Bounds:   Bounds{Snapshots: 1, Backups: 1, SizeSteps: 2},
 		Operator: true,
 		Power:    true,
 	}
