@@ -113,15 +113,15 @@ type rawTargets struct {
 	scalar bool
 }
 
-func (t *rawTargets) UnmarshalYAML(b []byte) error {
+func (t *rawTargets) UnmarshalYAML(unmarshal func(any) error) error {
 	var s string
-	if err := yaml.Unmarshal(b, &s); err == nil {
+	if err := unmarshal(&s); err == nil {
 		t.list, t.scalar = []rawTarget{{To: s}}, true
 		return nil
 	}
 	var l []rawTarget
-	if err := yaml.UnmarshalWithOptions(b, &l, yaml.DisallowUnknownField()); err != nil {
-		return errors.New("want a status name, origin, gone, unchanged, or a list of {to, when}")
+	if err := unmarshal(&l); err != nil {
+		return fmt.Errorf("want a status name, origin, gone, unchanged, or a list of {to, when}: %w", err)
 	}
 	t.list = l
 	return nil
@@ -134,9 +134,9 @@ type rawStep struct {
 	scalar  bool
 }
 
-func (s *rawStep) UnmarshalYAML(b []byte) error {
+func (s *rawStep) UnmarshalYAML(unmarshal func(any) error) error {
 	var name string
-	if err := yaml.Unmarshal(b, &name); err == nil {
+	if err := unmarshal(&name); err == nil {
 		s.Status, s.scalar = name, true
 		return nil
 	}
@@ -144,8 +144,8 @@ func (s *rawStep) UnmarshalYAML(b []byte) error {
 		Status  string      `yaml:"status"`
 		Failure *rawTargets `yaml:"failure"`
 	}
-	if err := yaml.UnmarshalWithOptions(b, &m, yaml.DisallowUnknownField()); err != nil {
-		return errors.New("want a status name or {status, failure}")
+	if err := unmarshal(&m); err != nil {
+		return fmt.Errorf("want a status name or {status, failure}: %w", err)
 	}
 	s.Status, s.Failure = m.Status, m.Failure
 	return nil
@@ -177,24 +177,57 @@ type loader struct {
 	errs        ErrorList
 	cur         *Spec
 	statusNames []string
+	positions   map[string][2]int
 }
 
-// pos finds the line and column of a field path such as
-// "operations[2].from[0].status", falling back to the nearest parent that
-// exists in the file.
+// index records the position of every field path of the file, such as
+// "operations[2].from[0].status", in one walk of the syntax tree.
+func (l *loader) index(n ast.Node, path string) {
+	if n == nil {
+		return
+	}
+	if doc, ok := n.(*ast.DocumentNode); ok {
+		l.index(doc.Body, path)
+		return
+	}
+	if tk := n.GetToken(); tk != nil {
+		if _, ok := l.positions[path]; !ok {
+			l.positions[path] = [2]int{tk.Position.Line, tk.Position.Column}
+		}
+	}
+	join := func(key string) string {
+		if path == "" {
+			return key
+		}
+		return path + "." + key
+	}
+	switch v := n.(type) {
+	case *ast.MappingNode:
+		for _, mv := range v.Values {
+			l.index(mv, path)
+		}
+	case *ast.MappingValueNode:
+		if v.Key != nil {
+			l.index(v.Value, join(v.Key.String()))
+		}
+	case *ast.SequenceNode:
+		for i, item := range v.Values {
+			l.index(item, fmt.Sprintf("%s[%d]", path, i))
+		}
+	case *ast.TagNode:
+		l.index(v.Value, path)
+	case *ast.AnchorNode:
+		l.index(v.Value, path)
+	}
+}
+
+// pos finds the line and column of a field path, falling back to the
+// nearest parent that exists in the file.
 func (l *loader) pos(field string) (int, int) {
 	p := field
 	for {
-		q := "$"
-		if p != "" {
-			q = "$." + p
-		}
-		if path, err := yaml.PathString(q); err == nil && l.ast != nil {
-			if n, err := path.FilterFile(l.ast); err == nil && n != nil {
-				if tk := n.GetToken(); tk != nil {
-					return tk.Position.Line, tk.Position.Column
-				}
-			}
+		if at, ok := l.positions[p]; ok {
+			return at[0], at[1]
 		}
 		if p == "" {
 			return 0, 0
@@ -231,6 +264,10 @@ func Load(name string, data []byte) (*Spec, error) {
 		return nil, l.yamlError(err)
 	}
 	l.ast = f
+	l.positions = map[string][2]int{}
+	for _, doc := range f.Docs {
+		l.index(doc, "")
+	}
 	var raw rawSpec
 	if err := yaml.UnmarshalWithOptions(data, &raw, yaml.DisallowUnknownField()); err != nil {
 		return nil, l.yamlError(err)
