@@ -58,9 +58,9 @@ func TestInvariants(t *testing.T) {
 		"start create d0", "succeed create d0", "start attach d0 s0", "succeed attach d0", "start attach d0 s1", "succeed attach d0",
 		"start create d2", "succeed create d2")
 	tests := []struct {
-		rule  string
+		rule   string
 		break_ func(st *State)
-		want  string
+		want   string
 	}{
 		{"attachment-limit", func(st *State) { st.Disks[2].Status = status(t, "In-use"); st.Disks[2].Attached = 0b11 },
 			"non-shared disk d2 has 2 attachments, more than 1"},
