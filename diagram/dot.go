@@ -1,0 +1,201 @@
+package diagram
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+
+	"evsim/model"
+)
+
+// Style is how a class of nodes is drawn.
+type Style struct {
+	Shape, Style, Fill, Color, Font string
+	Title                           string // the cluster's and the legend's wording
+}
+
+// ClassStyles are the styles of the status classes, indexed by model.Class.
+var ClassStyles = [...]Style{
+	model.Stable:       {Shape: "box", Style: "rounded,filled", Fill: "#2f7fd8", Color: "#1f5fa8", Font: "#ffffff", Title: "stable: operations may start"},
+	model.Transitional: {Shape: "box", Style: "filled", Fill: "#d6e7fb", Color: "#5b8fc9", Font: "#1a1a1a", Title: "in progress: no operation"},
+	model.Failed:       {Shape: "octagon", Style: "filled", Fill: "#f9d3cf", Color: "#c0392b", Font: "#1a1a1a", Title: "failed"},
+	model.Parked:       {Shape: "box", Style: "rounded,filled,dashed", Fill: "#fff2c4", Color: "#b8860b", Font: "#1a1a1a", Title: "parked: waits for another account"},
+}
+
+// Colours of the arrows.
+const (
+	colorStart    = "#333333"
+	colorSuccess  = "#1f5fa8"
+	colorFailure  = "#c0392b"
+	colorOperator = "#7d3c98"
+	fontName      = "Helvetica"
+)
+
+// dotQuote quotes s as a DOT string; a newline becomes a centred line break.
+func dotQuote(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", "")
+	return `"` + r.Replace(s) + `"`
+}
+
+// attrs writes a DOT attribute list from name, value pairs, skipping empty
+// values. Values are quoted unless they start with '<' (an HTML label).
+func attrs(kv ...string) string {
+	var parts []string
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] == "" {
+			continue
+		}
+		v := kv[i+1]
+		if !strings.HasPrefix(v, "<") {
+			v = dotQuote(v)
+		}
+		parts = append(parts, kv[i]+"="+v)
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}
+
+// edgeLook returns the colour, style and label prefix of an arrow.
+func edgeLook(a *Arrow) (color, style, prefix string) {
+	switch a.Kind {
+	case ArrowStart:
+		color = colorStart
+	case ArrowSuccess:
+		color = colorSuccess
+	case ArrowFailure:
+		color = colorFailure
+	}
+	if a.Operator {
+		color = colorOperator
+		prefix = "operator: "
+	}
+	style = "solid"
+	if a.Inferred {
+		style = "dashed"
+	}
+	return color, style, prefix
+}
+
+// WriteDOT writes the graph as a Graphviz digraph. The output depends only
+// on the graph: nodes in [Graph.Nodes] order, clustered by class, then the
+// arrows in [Graph.Arrows] order, then the legend.
+func (g *Graph) WriteDOT(w io.Writer) error {
+	b := bufio.NewWriter(w)
+	title := "EVS disk statuses"
+	if g.View == Figure1 {
+		title = "Figure 1: change of some EVS disk statuses (derived from the model)"
+	}
+	name := "evs"
+	if g.Spec.Name != "" {
+		name = g.Spec.Name
+	}
+	fmt.Fprintf(b, "digraph %s {\n", dotQuote(name))
+	fmt.Fprintf(b, "\tgraph %s;\n", attrs("label", title, "labelloc", "t", "fontname", fontName, "fontsize", "16",
+		"rankdir", "TB", "newrank", "true", "nodesep", "0.35", "ranksep", "0.45", "compound", "true"))
+	fmt.Fprintf(b, "\tnode %s;\n", attrs("fontname", fontName, "fontsize", "12", "margin", "0.15,0.06", "height", "0.4", "penwidth", "1.2"))
+	fmt.Fprintf(b, "\tedge %s;\n", attrs("fontname", fontName, "fontsize", "10", "arrowsize", "0.7"))
+
+	node := func(indent string, n *Node) {
+		switch n.Kind {
+		case NodeStart:
+			fmt.Fprintf(b, "%s%s %s;\n", indent, n.ID, attrs("label", n.Label, "shape", "box", "style", "rounded,filled", "fillcolor", "#e4e6e8", "color", "#9aa0a6", "width", "1.4"))
+		case NodeEnd:
+			fmt.Fprintf(b, "%s%s %s;\n", indent, n.ID, attrs("label", n.Label, "shape", "box", "style", "rounded,filled", "fillcolor", "#e4e6e8", "color", "#9aa0a6", "peripheries", "2"))
+		case NodeDecision:
+			fmt.Fprintf(b, "%s%s %s;\n", indent, n.ID, attrs("label", n.Label, "shape", "diamond", "style", "filled", "fillcolor", "#d6e7fb", "color", "#5b8fc9", "fontsize", "11", "margin", "0.02"))
+		default:
+			s := ClassStyles[n.Class]
+			fmt.Fprintf(b, "%s%s %s;\n", indent, n.ID, attrs("label", n.Label, "shape", s.Shape, "style", s.Style, "fillcolor", s.Fill, "color", s.Color, "fontcolor", s.Font, "width", "1.5"))
+		}
+	}
+	for i := range g.Nodes {
+		if g.Nodes[i].Kind != NodeStatus {
+			node("\t", &g.Nodes[i])
+		}
+	}
+	if g.View == Figure1 {
+		// Figure 1 draws one column of blue boxes; no clusters.
+		for i := range g.Nodes {
+			if g.Nodes[i].Kind == NodeStatus {
+				node("\t", &g.Nodes[i])
+			}
+		}
+	} else {
+		for c := range ClassStyles {
+			var in []*Node
+			for i := range g.Nodes {
+				if g.Nodes[i].Kind == NodeStatus && int(g.Nodes[i].Class) == c {
+					in = append(in, &g.Nodes[i])
+				}
+			}
+			if len(in) == 0 {
+				continue
+			}
+			fmt.Fprintf(b, "\tsubgraph cluster_%s {\n", model.Class(c))
+			fmt.Fprintf(b, "\t\tgraph %s;\n", attrs("label", model.Class(c).String(), "style", "rounded,dashed", "color", "#b0b6bc", "fontcolor", "#5f6368", "fontsize", "11"))
+			for _, n := range in {
+				node("\t\t", n)
+			}
+			b.WriteString("\t}\n")
+		}
+	}
+	for i := range g.Arrows {
+		a := &g.Arrows[i]
+		color, style, prefix := edgeLook(a)
+		label := ""
+		if len(a.Label) > 0 {
+			label = prefix + strings.Join(a.Label, "\n")
+		}
+		fmt.Fprintf(b, "\t%s -> %s %s;\n", a.From, a.To, attrs("label", label, "color", color, "fontcolor", color, "style", style))
+	}
+	if g.View == Full {
+		writeLegend(b, g)
+	}
+	b.WriteString("}\n")
+	return b.Flush()
+}
+
+// writeLegend writes a cluster explaining the node classes and arrow styles
+// the graph uses.
+func writeLegend(b *bufio.Writer, g *Graph) {
+	used := map[model.Class]bool{}
+	for _, n := range g.Nodes {
+		if n.Kind == NodeStatus {
+			used[n.Class] = true
+		}
+	}
+	var rows strings.Builder
+	for c, s := range ClassStyles {
+		if !used[model.Class(c)] {
+			continue
+		}
+		fmt.Fprintf(&rows, `<TR><TD BGCOLOR="%s" WIDTH="28"></TD><TD ALIGN="LEFT">%s</TD></TR>`, s.Fill, htmlEscape(s.Title))
+	}
+	type look struct {
+		color, text string
+		dashed      bool
+	}
+	looks := []look{
+		{colorStart, "an operation starts", false},
+		{colorSuccess, "it succeeds or goes on", false},
+		{colorFailure, "it fails", false},
+		{colorOperator, "customer service (operator)", false},
+		{colorStart, "dashed: inferred, no source states it", true},
+	}
+	for _, l := range looks {
+		line := "&#9472;&#9472;&#9472;&#9654;"
+		if l.dashed {
+			line = "- - -&#9654;"
+		}
+		fmt.Fprintf(&rows, `<TR><TD><FONT COLOR="%s">%s</FONT></TD><TD ALIGN="LEFT"><FONT COLOR="%s">%s</FONT></TD></TR>`, l.color, line, l.color, htmlEscape(l.text))
+	}
+	label := `<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2">` + rows.String() + `</TABLE>>`
+	b.WriteString("\tsubgraph cluster_legend {\n")
+	fmt.Fprintf(b, "\t\tgraph %s;\n", attrs("label", "Legend", "style", "rounded", "color", "#b0b6bc", "fontcolor", "#5f6368", "fontsize", "11"))
+	fmt.Fprintf(b, "\t\tlegend %s;\n", attrs("shape", "plaintext", "fontsize", "10", "label", label))
+	b.WriteString("\t}\n")
+}
+
+func htmlEscape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace(s)
+}
