@@ -2,4 +2,18 @@ module evsim
 
 go 1.26.0
 
-require github.com/goccy/go-yaml v1.19.2 // indirect
+require (
+	github.com/fogleman/gg v1.3.0
+	github.com/go-fonts/liberation v0.3.3
+	github.com/goccy/go-graphviz v0.2.10
+	github.com/goccy/go-yaml v1.19.2
+	golang.org/x/image v0.25.0
+)
+
+require (
+	github.com/disintegration/imaging v1.6.2 // indirect
+	github.com/flopp/go-findfont v0.1.0 // indirect
+	github.com/golang/freetype v0.0.0-20170609003504-e2365dfdc4a0 // indirect
+	github.com/tetratelabs/wazero v1.10.1 // indirect
+	golang.org/x/text v0.23.0 // indirect
+)
