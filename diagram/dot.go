@@ -60,7 +60,7 @@ func edgeLook(a *Arrow) (color, style, prefix string) {
 	switch a.Kind {
 	case ArrowStart:
 		color = colorStart
-	case ArrowSuccess:
+	case ArrowSuccess, ArrowEither:
 		color = colorSuccess
 	case ArrowFailure:
 		color = colorFailure
@@ -89,9 +89,13 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 	if g.Spec.Name != "" {
 		name = g.Spec.Name
 	}
+	rankdir := "LR"
+	if g.View == Figure1 {
+		rankdir = "TB"
+	}
 	fmt.Fprintf(b, "digraph %s {\n", dotQuote(name))
 	fmt.Fprintf(b, "\tgraph %s;\n", attrs("label", title, "labelloc", "t", "fontname", fontName, "fontsize", "16",
-		"rankdir", "TB", "newrank", "true", "nodesep", "0.35", "ranksep", "0.45", "compound", "true"))
+		"rankdir", rankdir, "newrank", "true", "nodesep", "0.35", "ranksep", "0.45", "compound", "true"))
 	fmt.Fprintf(b, "\tnode %s;\n", attrs("fontname", fontName, "fontsize", "12", "margin", "0.15,0.06", "height", "0.4", "penwidth", "1.2"))
 	fmt.Fprintf(b, "\tedge %s;\n", attrs("fontname", fontName, "fontsize", "10", "arrowsize", "0.7"))
 
@@ -105,7 +109,11 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 			fmt.Fprintf(b, "%s%s %s;\n", indent, n.ID, attrs("label", n.Label, "shape", "diamond", "style", "filled", "fillcolor", "#d6e7fb", "color", "#5b8fc9", "fontsize", "11", "margin", "0.02"))
 		default:
 			s := ClassStyles[n.Class]
-			fmt.Fprintf(b, "%s%s %s;\n", indent, n.ID, attrs("label", n.Label, "shape", s.Shape, "style", s.Style, "fillcolor", s.Fill, "color", s.Color, "fontcolor", s.Font, "width", "1.5"))
+			height := ""
+			if n.Class == model.Stable && g.View == Full {
+				height = "1.1" // room for the many arrows at the hubs
+			}
+			fmt.Fprintf(b, "%s%s %s;\n", indent, n.ID, attrs("label", n.Label, "shape", s.Shape, "style", s.Style, "fillcolor", s.Fill, "color", s.Color, "fontcolor", s.Font, "width", "1.5", "height", height))
 		}
 	}
 	for i := range g.Nodes {
@@ -114,31 +122,41 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 		}
 	}
 	if g.View == Figure1 {
-		// Figure 1 draws one column of blue boxes; no clusters.
+		// Figure 1 draws one column of boxes, a failure beside the
+		// decision that leads to it.
 		for i := range g.Nodes {
 			if g.Nodes[i].Kind == NodeStatus {
 				node("\t", &g.Nodes[i])
 			}
 		}
+		for _, a := range g.Arrows {
+			if a.Kind == ArrowFailure && strings.HasSuffix(a.From, "_outcome") {
+				fmt.Fprintf(b, "\t{ rank=same; %s; %s; }\n", a.From, a.To)
+			}
+		}
 	} else {
-		for c := range ClassStyles {
+		for _, grp := range Groups {
 			var in []*Node
 			for i := range g.Nodes {
-				if g.Nodes[i].Kind == NodeStatus && int(g.Nodes[i].Class) == c {
+				if g.Nodes[i].Kind == NodeStatus && g.Nodes[i].Group == grp {
 					in = append(in, &g.Nodes[i])
 				}
 			}
 			if len(in) == 0 {
 				continue
 			}
-			fmt.Fprintf(b, "\tsubgraph cluster_%s {\n", model.Class(c))
-			fmt.Fprintf(b, "\t\tgraph %s;\n", attrs("label", model.Class(c).String(), "style", "rounded,dashed", "color", "#b0b6bc", "fontcolor", "#5f6368", "fontsize", "11"))
+			fmt.Fprintf(b, "\tsubgraph %s {\n", clusterID(grp))
+			fmt.Fprintf(b, "\t\tgraph %s;\n", attrs("label", grp, "style", "rounded,dashed", "color", "#b0b6bc", "fontcolor", "#5f6368", "fontsize", "11"))
+			if grp != "creating" {
+				b.WriteString("\t\trank=same;\n")
+			}
 			for _, n := range in {
 				node("\t\t", n)
 			}
 			b.WriteString("\t}\n")
 		}
 	}
+	depth := g.depths()
 	for i := range g.Arrows {
 		a := &g.Arrows[i]
 		color, style, prefix := edgeLook(a)
@@ -146,7 +164,20 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 		if len(a.Label) > 0 {
 			label = prefix + strings.Join(a.Label, "\n")
 		}
-		fmt.Fprintf(b, "\t%s -> %s %s;\n", a.From, a.To, attrs("label", label, "color", color, "fontcolor", color, "style", style))
+		tail, head := a.From, a.To
+		ltail, lhead, dir := "", "", ""
+		if a.FromGroup != "" {
+			// One arrow from the cluster: its tail is the middle member.
+			tail, ltail = a.Froms[len(a.Froms)/2], clusterID(a.FromGroup)
+		}
+		if g.View == Full && depth[a.From] > depth[a.To] {
+			// The picture reads left to right (creating, stable, in
+			// progress, failed): an arrow going back is written forward
+			// and drawn reversed, so that it ranks like the others and
+			// runs beside the arrow that went out.
+			tail, head, ltail, lhead, dir = head, tail, "", ltail, "back"
+		}
+		fmt.Fprintf(b, "\t%s -> %s %s;\n", tail, head, attrs("label", label, "color", color, "fontcolor", color, "style", style, "dir", dir, "ltail", ltail, "lhead", lhead))
 	}
 	if g.View == Full {
 		writeLegend(b, g)
@@ -183,9 +214,9 @@ func writeLegend(b *bufio.Writer, g *Graph) {
 		{colorStart, "dashed: inferred, no source states it", true},
 	}
 	for _, l := range looks {
-		line := "&#9472;&#9472;&#9472;&#9654;"
+		line := "&#8212;&#8212;&#8212;"
 		if l.dashed {
-			line = "- - -&#9654;"
+			line = "- - - -"
 		}
 		fmt.Fprintf(&rows, `<TR><TD><FONT COLOR="%s">%s</FONT></TD><TD ALIGN="LEFT"><FONT COLOR="%s">%s</FONT></TD></TR>`, l.color, line, l.color, htmlEscape(l.text))
 	}
@@ -198,4 +229,27 @@ func writeLegend(b *bufio.Writer, g *Graph) {
 
 func htmlEscape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace(s)
+}
+
+// clusterID is the DOT name of a group's cluster.
+func clusterID(group string) string {
+	return "cluster_" + strings.ReplaceAll(group, " ", "_")
+}
+
+// depths gives each node its place in reading order: start, the creating
+// group, stable, in progress and parked, failed and the end.
+func (g *Graph) depths() map[string]int {
+	rank := map[string]int{"creating": 1, "stable": 2, "in progress": 3, "parked": 3, "failed": 4}
+	d := map[string]int{}
+	for _, n := range g.Nodes {
+		switch n.Kind {
+		case NodeStart:
+			d[n.ID] = 0
+		case NodeEnd:
+			d[n.ID] = 4
+		case NodeStatus:
+			d[n.ID] = rank[n.Group]
+		}
+	}
+	return d
 }

@@ -69,7 +69,15 @@ type Node struct {
 	Kind   NodeKind
 	Class  model.Class    // for NodeStatus
 	Status model.StatusID // for NodeStatus
+	Group  string         // the cluster a status is drawn in, see [Groups]
 }
+
+// Groups are the clusters of the full view, in drawing order: the stable
+// statuses; the transitional statuses an operation on an existing disk goes
+// through ("in progress"); those only a creation goes through
+// ("creating"); the failed statuses; the parked ones. Each group is drawn
+// on one rank except "creating".
+var Groups = []string{"creating", "stable", "in progress", "parked", "failed"}
 
 // ArrowKind is what an arrow of a [Graph] stands for.
 type ArrowKind uint8
@@ -79,21 +87,27 @@ const (
 	ArrowStart   ArrowKind = iota // an operation starts
 	ArrowSuccess                  // an operation completes or moves to its next step
 	ArrowFailure                  // an operation fails
+	ArrowEither                   // success and failure lead to the same status
 )
 
-var arrowKindNames = []string{"start", "success", "failure"}
+var arrowKindNames = []string{"start", "success", "failure", "either"}
 
 func (k ArrowKind) String() string { return arrowKindNames[k] }
 
 // Arrow is one drawn arrow: one or more model edges between the same nodes.
 type Arrow struct {
 	From, To string   // node IDs
-	Kind     ArrowKind
-	Label    []string // lines
-	Operator bool     // every edge merged here is an operator's
-	Inferred bool     // every edge merged here rests on an inference
-	Ops      []string // the operations merged here, in spec order
-	Edges    []model.Edge
+	Froms    []string // every tail merged here, From first
+	// FromGroup names the group when the arrow leaves every status of a
+	// group of two or more (an operator resets any failed status): the
+	// arrow is drawn once, from the group's cluster.
+	FromGroup string
+	Kind      ArrowKind
+	Label     []string // lines
+	Operator  bool     // every edge merged here is an operator's
+	Inferred  bool     // every edge merged here rests on an inference
+	Ops       []string // the operations merged here, in spec order
+	Edges     []model.Edge
 }
 
 // Graph is a status diagram ready to be written.
@@ -102,6 +116,8 @@ type Graph struct {
 	View   View
 	Nodes  []Node  // start, statuses in spec order, decisions, end
 	Arrows []Arrow // in the order of model.Spec.Edges
+
+	ops []bool // the operations the view keeps, by model.OpID
 }
 
 // Build draws the diagram of spec that opt selects. An unknown operation,
@@ -166,7 +182,7 @@ func Build(spec *model.Spec, opt Options) (*Graph, error) {
 		edges = append(edges, e)
 	}
 
-	g := &Graph{Spec: spec, View: opt.View}
+	g := &Graph{Spec: spec, View: opt.View, ops: keepOp}
 	used := map[model.StatusID]bool{}
 	for _, e := range edges {
 		used[e.From], used[e.To] = true, true
@@ -183,15 +199,17 @@ func Build(spec *model.Spec, opt Options) (*Graph, error) {
 		show := used[id] || all || (len(opt.Statuses) > 0 && keepStatus[i] && opt.View == Full)
 		if show {
 			st := &spec.Statuses[i]
-			g.Nodes = append(g.Nodes, Node{ID: StatusID(st.Name), Label: st.Name, Kind: NodeStatus, Class: st.Class, Status: id})
+			g.Nodes = append(g.Nodes, Node{ID: StatusID(st.Name), Label: st.Name, Kind: NodeStatus, Class: st.Class, Status: id, Group: group(spec, id)})
 		}
 	}
 	if used[model.Gone] {
 		g.Nodes = append(g.Nodes, Node{ID: "deleted", Label: "Deleted", Kind: NodeEnd, Status: model.Gone})
 	}
-	g.Arrows = arrows(spec, edges)
+	g.Arrows = arrows(spec, edges, opt.View)
 	if opt.View == Figure1 {
 		g.decisions()
+	} else {
+		g.mergeGroupTails()
 	}
 	return g, nil
 }
@@ -340,7 +358,7 @@ func condText(cs []model.Cond) string {
 // arrows merges edges into arrows: start edges with the same ends, actor
 // and inference (their titles listed), completion edges with the same ends
 // and outcome.
-func arrows(spec *model.Spec, edges []model.Edge) []Arrow {
+func arrows(spec *model.Spec, edges []model.Edge, view View) []Arrow {
 	type key struct {
 		from, to model.StatusID
 		kind     ArrowKind
@@ -361,6 +379,9 @@ func arrows(spec *model.Spec, edges []model.Edge) []Arrow {
 			out = append(out, Arrow{From: nodeID(spec, e.From), To: nodeID(spec, e.To), Kind: k.kind, Operator: true, Inferred: true})
 		}
 		a := &out[i]
+		if t := nodeID(spec, e.From); !contains(a.Froms, t) {
+			a.Froms = append(a.Froms, t)
+		}
 		a.Edges = append(a.Edges, e)
 		a.Operator = a.Operator && op.Actor == model.Operator
 		a.Inferred = a.Inferred && e.Basis.Tag == model.BasisInferred
@@ -386,9 +407,44 @@ func arrows(spec *model.Spec, edges []model.Edge) []Arrow {
 		targets[l][e.To] = true
 		opsOut[l][e.Op] = true
 	}
+	// A success and a failure arrow between the same statuses (an image
+	// upload that returns to its origin either way) are drawn as one.
+	drop := map[int]bool{}
+	for i := range out {
+		if out[i].Kind != ArrowFailure {
+			continue
+		}
+		e := out[i].Edges[0]
+		if j, ok := index[key{from: e.From, to: e.To, kind: ArrowSuccess}]; ok {
+			out[j].Kind = ArrowEither
+			out[j].Edges = append(out[j].Edges, out[i].Edges...)
+			for _, o := range out[i].Ops {
+				if !contains(out[j].Ops, o) {
+					out[j].Ops = append(out[j].Ops, o)
+				}
+			}
+			out[j].Inferred = out[j].Inferred && out[i].Inferred
+			out[j].Operator = out[j].Operator && out[i].Operator
+			drop[i] = true
+		}
+	}
+	kept := out[:0]
+	for i := range out {
+		if !drop[i] {
+			kept = append(kept, out[i])
+		}
+	}
+	out = kept
 	for i := range out {
 		a := &out[i]
 		e0 := a.Edges[0]
+		if a.Kind == ArrowEither {
+			a.Label = []string{"succeeded or failed"}
+			if view == Figure1 {
+				a.Label[0] = spec.StatusName(e0.From) + " " + a.Label[0]
+			}
+			continue
+		}
 		if a.Kind == ArrowStart {
 			for _, e := range a.Edges {
 				op := &spec.Ops[e.Op]
@@ -396,17 +452,27 @@ func arrows(spec *model.Spec, edges []model.Edge) []Arrow {
 				if q := shareCond(spec, e); q != "" {
 					line += " (" + q + ")"
 				}
+				if op.Instant() {
+					if q := targetCond(spec, e); q != "" {
+						line += "\n(" + q + ")"
+					}
+				}
 				if !contains(a.Label, line) {
 					a.Label = append(a.Label, line)
 				}
 			}
 			continue
 		}
-		outcome := " succeeded"
+		// Figure 1 words a completion "Attaching succeeded"; the full view,
+		// where colour tells the outcome, keeps it short.
+		outcome := "succeeded"
 		if a.Kind == ArrowFailure {
-			outcome = " failed"
+			outcome = "failed"
 		}
-		a.Label = []string{spec.StatusName(e0.From) + outcome}
+		if view == Figure1 {
+			outcome = spec.StatusName(e0.From) + " " + outcome
+		}
+		a.Label = []string{outcome}
 		l := leave{e0.From, a.Kind}
 		if len(targets[l]) < 2 {
 			continue
@@ -517,6 +583,7 @@ func (g *Graph) decisions() {
 		for k, is := range byFrom[f] {
 			for _, i := range is {
 				g.Arrows[i].From = id
+				g.Arrows[i].Froms = []string{id}
 				if k == 0 {
 					g.Arrows[i].Label = []string{"yes"}
 				} else {
@@ -524,7 +591,7 @@ func (g *Graph) decisions() {
 				}
 			}
 		}
-		extra = append(extra, Arrow{From: f, To: id, Kind: ArrowSuccess})
+		extra = append(extra, Arrow{From: f, Froms: []string{f}, To: id, Kind: ArrowSuccess})
 	}
 	// Each decision's incoming arrow goes before the arrows leaving it.
 	for _, x := range extra {
@@ -535,4 +602,84 @@ func (g *Graph) decisions() {
 			}
 		}
 	}
+}
+
+// group returns the cluster of a status (see [Groups]).
+func group(spec *model.Spec, id model.StatusID) string {
+	switch spec.Statuses[id].Class {
+	case model.Stable:
+		return "stable"
+	case model.Failed:
+		return "failed"
+	case model.Parked:
+		return "parked"
+	}
+	// A transitional status that some operation enters from an existing
+	// disk is "in progress"; one only creations go through is "creating".
+	for _, e := range spec.Edges() {
+		if e.To == id && e.From != model.NoDisk && e.Kind != model.EdgeAdvance {
+			if e.Kind == model.EdgeStart || spec.Statuses[e.From].Class != model.Transitional {
+				return "in progress"
+			}
+		}
+	}
+	return "creating"
+}
+
+// mergeGroupTails draws once, from the cluster, the arrows with the same
+// head, kind, label and look that leave every status of a group of two or
+// more.
+func (g *Graph) mergeGroupTails() {
+	members := map[string][]string{}
+	groupOf := map[string]string{}
+	for _, n := range g.Nodes {
+		if n.Kind == NodeStatus {
+			members[n.Group] = append(members[n.Group], n.ID)
+			groupOf[n.ID] = n.Group
+		}
+	}
+	type key struct {
+		to, label, group   string
+		kind               ArrowKind
+		operator, inferred bool
+	}
+	tails := map[key][]int{}
+	var order []key
+	for i, a := range g.Arrows {
+		k := key{a.To, strings.Join(a.Label, "\n"), groupOf[a.From], a.Kind, a.Operator, a.Inferred}
+		if k.group == "" || len(a.Froms) != 1 {
+			continue
+		}
+		if _, ok := tails[k]; !ok {
+			order = append(order, k)
+		}
+		tails[k] = append(tails[k], i)
+	}
+	drop := map[int]bool{}
+	for _, k := range order {
+		is := tails[k]
+		if len(members[k.group]) < 2 || len(is) != len(members[k.group]) {
+			continue
+		}
+		first := &g.Arrows[is[0]]
+		for _, i := range is[1:] {
+			a := &g.Arrows[i]
+			first.Froms = append(first.Froms, a.From)
+			first.Edges = append(first.Edges, a.Edges...)
+			for _, o := range a.Ops {
+				if !contains(first.Ops, o) {
+					first.Ops = append(first.Ops, o)
+				}
+			}
+			drop[i] = true
+		}
+		first.FromGroup = k.group
+	}
+	kept := g.Arrows[:0]
+	for i, a := range g.Arrows {
+		if !drop[i] {
+			kept = append(kept, a)
+		}
+	}
+	g.Arrows = kept
 }
