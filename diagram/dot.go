@@ -129,9 +129,17 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 				node("\t", &g.Nodes[i])
 			}
 		}
+		aside := map[string]bool{}
 		for _, a := range g.Arrows {
 			if a.Kind == ArrowFailure && strings.HasSuffix(a.From, "_outcome") {
 				fmt.Fprintf(b, "\t{ rank=same; %s; %s; }\n", a.From, a.To)
+				aside[a.To] = true
+			}
+		}
+		// The nodes of one group line up in a straight column.
+		for _, n := range g.Nodes {
+			if !aside[n.ID] && n.Kind != NodeEnd {
+				fmt.Fprintf(b, "\t%s %s;\n", n.ID, attrs("group", "main"))
 			}
 		}
 	} else {
@@ -157,6 +165,7 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 		}
 	}
 	depth := g.depths()
+	placed := map[string]bool{"start": true}
 	for i := range g.Arrows {
 		a := &g.Arrows[i]
 		color, style, prefix := edgeLook(a)
@@ -170,6 +179,18 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 			// One arrow from the cluster: its tail is the middle member.
 			tail, ltail = a.Froms[len(a.Froms)/2], clusterID(a.FromGroup)
 		}
+		constraint, xlabel, port := "", "", ""
+		if g.View == Figure1 {
+			// An arrow back to a node drawn above it does not rank nodes,
+			// so that the column stays straight.
+			if placed[a.To] {
+				// It leaves and enters on the right, its label placed
+				// after layout so that it takes no room in the column.
+				constraint, port = "false", "e"
+				xlabel, label = label, ""
+			}
+			placed[a.From], placed[a.To] = true, true
+		}
 		if g.View == Full && depth[a.From] > depth[a.To] {
 			// The picture reads left to right (creating, stable, in
 			// progress, failed): an arrow going back is written forward
@@ -177,7 +198,7 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 			// runs beside the arrow that went out.
 			tail, head, ltail, lhead, dir = head, tail, "", ltail, "back"
 		}
-		fmt.Fprintf(b, "\t%s -> %s %s;\n", tail, head, attrs("label", label, "color", color, "fontcolor", color, "style", style, "dir", dir, "ltail", ltail, "lhead", lhead))
+		fmt.Fprintf(b, "\t%s -> %s %s;\n", tail, head, attrs("label", label, "xlabel", xlabel, "color", color, "fontcolor", color, "style", style, "dir", dir, "ltail", ltail, "lhead", lhead, "constraint", constraint, "tailport", port, "headport", port))
 	}
 	if g.View == Full {
 		writeLegend(b, g)

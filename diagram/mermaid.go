@@ -48,7 +48,11 @@ func (g *Graph) WriteMermaid(w io.Writer) error {
 		return id
 	}
 	for _, a := range g.Arrows {
-		label := strings.Join(a.Label, " ")
+		sep := " "
+		if a.Kind == ArrowStart {
+			sep = ", " // one line per operation
+		}
+		label := strings.Join(a.Label, sep)
 		if a.Operator {
 			label = "operator - " + label
 		}
