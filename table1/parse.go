@@ -187,7 +187,7 @@ func isRowLine(l string, ind int) bool {
 
 // border checks a border line against the top border and returns its fill.
 func (p *parser) border(i int, l string, width int) (byte, error) {
-	if len(l) < 2 {
+	if len(l) < p.ind+2 {
 		return 0, p.errorf(i, p.ind, "border line too short")
 	}
 	fill := l[p.ind+1]
