@@ -139,7 +139,7 @@ func TestFullView(t *testing.T) {
 	if a := find("detaching", "available", ArrowSuccess); strings.Join(a.Label, "|") != "succeeded|(when not attached)" {
 		t.Errorf("detach to Available: label %q", a.Label)
 	}
-	if a := find("detaching", "in_use", ArrowEither); strings.Join(a.Label, "|") != "succeeded or failed" {
+	if a := find("detaching", "in_use", ArrowEither); strings.Join(a.Label, "|") != "succeeded (otherwise) or failed" {
 		t.Errorf("detach back to In-use: label %q", a.Label)
 	}
 	// Resetting reaches every failed status: one arrow from the cluster.

@@ -439,10 +439,20 @@ func arrows(spec *model.Spec, edges []model.Edge, view View) []Arrow {
 		a := &out[i]
 		e0 := a.Edges[0]
 		if a.Kind == ArrowEither {
-			a.Label = []string{"succeeded or failed"}
-			if view == Figure1 {
-				a.Label[0] = spec.StatusName(e0.From) + " " + a.Label[0]
+			// Name the condition of the success, if it has one.
+			line := "succeeded or failed"
+			for _, e := range a.Edges {
+				if e.Kind == model.EdgeSuccess {
+					if q := targetCond(spec, e); q != "" {
+						line = "succeeded (" + q + ") or failed"
+					}
+					break
+				}
 			}
+			if view == Figure1 {
+				line = spec.StatusName(e0.From) + " " + line
+			}
+			a.Label = []string{line}
 			continue
 		}
 		if a.Kind == ArrowStart {
