@@ -83,7 +83,7 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 	b := bufio.NewWriter(w)
 	title := "EVS disk statuses"
 	if g.View == Figure1 {
-		title = "Figure 1: change of some EVS disk statuses (derived from the model)"
+		title = "Figure 1, derived from the model"
 	}
 	name := "evs"
 	if g.Spec.Name != "" {
@@ -95,7 +95,7 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 	}
 	fmt.Fprintf(b, "digraph %s {\n", dotQuote(name))
 	fmt.Fprintf(b, "\tgraph %s;\n", attrs("label", title, "labelloc", "t", "fontname", fontName, "fontsize", "16",
-		"rankdir", rankdir, "newrank", "true", "nodesep", "0.35", "ranksep", "0.45", "compound", "true"))
+		"rankdir", rankdir, "newrank", "true", "nodesep", "0.35", "ranksep", "0.45", "compound", "true", "pad", "0.2"))
 	fmt.Fprintf(b, "\tnode %s;\n", attrs("fontname", fontName, "fontsize", "12", "margin", "0.15,0.06", "height", "0.4", "penwidth", "1.2"))
 	fmt.Fprintf(b, "\tedge %s;\n", attrs("fontname", fontName, "fontsize", "10", "arrowsize", "0.7"))
 

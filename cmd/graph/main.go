@@ -223,7 +223,11 @@ func generate(o options, set map[string]bool, spec *model.Spec, stdout io.Writer
 		}
 		if len(which) > 0 {
 			sort.Strings(which)
-			return &usageError{fmt.Sprintf("%s renders the whole Table 1; %s apply to the diagram formats only", format, strings.Join(which, ", "))}
+			verb := "apply"
+			if len(which) == 1 {
+				verb = "applies"
+			}
+			return &usageError{fmt.Sprintf("%s renders the whole Table 1; %s %s to the diagram formats only", format, strings.Join(which, ", "), verb)}
 		}
 		if format == "rst" {
 			err = diagram.WriteRST(&buf, spec.Table1())

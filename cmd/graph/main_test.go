@@ -279,7 +279,7 @@ func TestErrors(t *testing.T) {
 		{"unknown flag", []string{"-colour"}, "graph: flag provided but not defined: -colour"},
 		{"argument", []string{"full"}, `graph: unexpected argument "full"`},
 		{"unknown extension", []string{"-o", filepath.Join(dir, "x.gif")}, `cannot tell the format of`},
-		{"table with a view", []string{"-format", "rst", "-view", "figure1"}, "graph: rst renders the whole Table 1; -view apply to the diagram formats only"},
+		{"table with a view", []string{"-format", "rst", "-view", "figure1"}, "graph: rst renders the whole Table 1; -view applies to the diagram formats only"},
 		{"bad scale", []string{"-format", "png", "-scale", "0"}, "graph: -scale 0: want a factor above 0 and at most 16"},
 		{"missing spec", []string{"-spec", filepath.Join(dir, "none.yaml")}, "graph: read spec: open "},
 		{"bad spec", []string{"-spec", badSpec}, badSpec + ":" + strconv.Itoa(line) + ":"},
