@@ -157,7 +157,13 @@ func TestDOTLooks(t *testing.T) {
 	d := string(dotOf(t, build(t, model.Default(), Options{})))
 	for _, want := range []string{
 		// The rollback's inferred success, written forward, drawn back.
-		`available -> rolling_back [label="succeeded", color="#1f5fa8", fontcolor="#1f5fa8", style="dashed", dir="back"]`,
+		`available -> rolling_back [color="#1f5fa8", fontcolor="#1f5fa8", style="dashed", dir="back", tailport="e", headport="w"]`,
+		// Between the stable statuses and the work: conditions only, the
+		// operation is in the box.
+		`in_use -> attaching [xlabel="(shared)", color="#333333"`,
+		`expanding [label=<Expanding<BR/><FONT POINT-SIZE="9" COLOR="#4a5560">Expanding capacity</FONT>>`,
+		// Success or failure back to In-use: two lines, blue and red.
+		`in_use -> attaching [color="#1f5fa8:#c0392b", fontcolor="#1f5fa8", style="solid", dir="back"`,
 		`expanding -> expansion_failed [label="failed", color="#c0392b"`,
 		`label="operator: Resetting the status\n(otherwise)", color="#7d3c98"`,
 		`subgraph cluster_failed {`,

@@ -38,8 +38,12 @@ func dotQuote(s string) string {
 	return `"` + r.Replace(s) + `"`
 }
 
+// htmlMark starts an attribute value that is an HTML label, written
+// between < and > instead of quoted.
+const htmlMark = "\x00html:"
+
 // attrs writes a DOT attribute list from name, value pairs, skipping empty
-// values. Values are quoted unless they start with '<' (an HTML label).
+// values. Values are quoted unless they start with htmlMark.
 func attrs(kv ...string) string {
 	var parts []string
 	for i := 0; i+1 < len(kv); i += 2 {
@@ -47,7 +51,9 @@ func attrs(kv ...string) string {
 			continue
 		}
 		v := kv[i+1]
-		if !strings.HasPrefix(v, "<") {
+		if h, ok := strings.CutPrefix(v, htmlMark); ok {
+			v = "<" + h + ">"
+		} else {
 			v = dotQuote(v)
 		}
 		parts = append(parts, kv[i]+"="+v)
@@ -68,6 +74,9 @@ func edgeLook(a *Arrow) (color, style, prefix string) {
 	if a.Operator {
 		color = colorOperator
 		prefix = "operator: "
+	}
+	if a.Kind == ArrowEither && !a.Operator {
+		color = colorSuccess + ":" + colorFailure // two lines side by side
 	}
 	style = "solid"
 	if a.Inferred {
@@ -99,6 +108,31 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 	fmt.Fprintf(b, "\tnode %s;\n", attrs("fontname", fontName, "fontsize", "12", "margin", "0.15,0.06", "height", "0.4", "penwidth", "1.2"))
 	fmt.Fprintf(b, "\tedge %s;\n", attrs("fontname", fontName, "fontsize", "10", "arrowsize", "0.7"))
 
+	depth := g.depths()
+	// In the full view, the arrows between the stable statuses and the
+	// work they start ("gap" arrows) are many: the operation that starts
+	// the work is written in small print in the box it leads to, and the
+	// arrows carry only what tells them apart (a condition).
+	gap := func(a *Arrow) bool {
+		return g.View == Full && (depth[a.From] == 2 && depth[a.To] == 3 || depth[a.From] == 3 && depth[a.To] == 2)
+	}
+	labels := map[string]string{}
+	for _, n := range g.Nodes {
+		labels[n.ID] = n.Label
+	}
+	entering := map[string][]string{}
+	for i := range g.Arrows {
+		a := &g.Arrows[i]
+		if !gap(a) || a.Kind != ArrowStart || depth[a.To] != 3 {
+			continue
+		}
+		for _, e := range a.Edges {
+			t := shortTitle(&g.Spec.Ops[e.Op])
+			if t != labels[a.To] && !contains(entering[a.To], t) {
+				entering[a.To] = append(entering[a.To], t)
+			}
+		}
+	}
 	node := func(indent string, n *Node) {
 		switch n.Kind {
 		case NodeStart:
@@ -113,7 +147,14 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 			if n.Class == model.Stable && g.View == Full {
 				height = "1.1" // room for the many arrows at the hubs
 			}
-			fmt.Fprintf(b, "%s%s %s;\n", indent, n.ID, attrs("label", n.Label, "shape", s.Shape, "style", s.Style, "fillcolor", s.Fill, "color", s.Color, "fontcolor", s.Font, "width", "1.5", "height", height))
+			label := n.Label
+			if ops := entering[n.ID]; len(ops) > 0 {
+				for i, o := range ops {
+					ops[i] = htmlEscape(o)
+				}
+				label = htmlMark + htmlEscape(n.Label) + `<BR/><FONT POINT-SIZE="9" COLOR="#4a5560">` + strings.Join(ops, "<BR/>") + `</FONT>`
+			}
+			fmt.Fprintf(b, "%s%s %s;\n", indent, n.ID, attrs("label", label, "shape", s.Shape, "style", s.Style, "fillcolor", s.Fill, "color", s.Color, "fontcolor", s.Font, "width", "1.5", "height", height))
 		}
 	}
 	for i := range g.Nodes {
@@ -164,7 +205,6 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 			b.WriteString("\t}\n")
 		}
 	}
-	depth := g.depths()
 	placed := map[string]bool{"start": true}
 	for i := range g.Arrows {
 		a := &g.Arrows[i]
@@ -173,20 +213,33 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 		if len(a.Label) > 0 {
 			label = prefix + strings.Join(a.Label, "\n")
 		}
+		tailport, headport, xlabel := "", "", ""
+		if gap(a) {
+			label = ""
+			if a.Qualifier != "" {
+				label = prefix + "(" + a.Qualifier + ")"
+			}
+			if a.Kind == ArrowStart && depth[a.From] == 3 {
+				label = prefix + strings.Join(a.Label, "\n") // leaving the work column
+			}
+			tailport, headport = "e", "w" // written from the stable status
+			// Placed after layout: short conditions need no room of their own.
+			xlabel, label = label, ""
+		}
 		tail, head := a.From, a.To
 		ltail, lhead, dir := "", "", ""
 		if a.FromGroup != "" {
 			// One arrow from the cluster: its tail is the middle member.
 			tail, ltail = a.Froms[len(a.Froms)/2], clusterID(a.FromGroup)
 		}
-		constraint, xlabel, port := "", "", ""
+		constraint := ""
 		if g.View == Figure1 {
 			// An arrow back to a node drawn above it does not rank nodes,
 			// so that the column stays straight.
 			if placed[a.To] {
 				// It leaves and enters on the right, its label placed
 				// after layout so that it takes no room in the column.
-				constraint, port = "false", "e"
+				constraint, tailport, headport = "false", "e", "e"
 				xlabel, label = label, ""
 			}
 			placed[a.From], placed[a.To] = true, true
@@ -198,7 +251,11 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 			// runs beside the arrow that went out.
 			tail, head, ltail, lhead, dir = head, tail, "", ltail, "back"
 		}
-		fmt.Fprintf(b, "\t%s -> %s %s;\n", tail, head, attrs("label", label, "xlabel", xlabel, "color", color, "fontcolor", color, "style", style, "dir", dir, "ltail", ltail, "lhead", lhead, "constraint", constraint, "tailport", port, "headport", port))
+		fontcolor := color
+		if i := strings.IndexByte(color, ':'); i >= 0 {
+			fontcolor = color[:i]
+		}
+		fmt.Fprintf(b, "\t%s -> %s %s;\n", tail, head, attrs("label", label, "xlabel", xlabel, "color", color, "fontcolor", fontcolor, "style", style, "dir", dir, "ltail", ltail, "lhead", lhead, "constraint", constraint, "tailport", tailport, "headport", headport))
 	}
 	if g.View == Full {
 		writeLegend(b, g)
@@ -231,17 +288,27 @@ func writeLegend(b *bufio.Writer, g *Graph) {
 		{colorStart, "an operation starts", false},
 		{colorSuccess, "it succeeds or goes on", false},
 		{colorFailure, "it fails", false},
+		{colorSuccess + ":" + colorFailure, "either way", false},
 		{colorOperator, "customer service (operator)", false},
 		{colorStart, "dashed: inferred, no source states it", true},
 	}
 	for _, l := range looks {
-		line := "&#8212;&#8212;&#8212;"
-		if l.dashed {
-			line = "- - - -"
+		colors := strings.Split(l.color, ":")
+		var line string
+		for _, c := range colors {
+			dash := strings.Repeat("&#8212;", 4/len(colors))
+			if l.dashed {
+				dash = "- - - -"
+			}
+			line += fmt.Sprintf(`<FONT COLOR="%s">%s</FONT>`, c, dash)
 		}
-		fmt.Fprintf(&rows, `<TR><TD><FONT COLOR="%s">%s</FONT></TD><TD ALIGN="LEFT"><FONT COLOR="%s">%s</FONT></TD></TR>`, l.color, line, l.color, htmlEscape(l.text))
+		fmt.Fprintf(&rows, `<TR><TD>%s</TD><TD ALIGN="LEFT"><FONT COLOR="%s">%s</FONT></TD></TR>`, line, colors[0], htmlEscape(l.text))
 	}
-	label := `<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2">` + rows.String() + `</TABLE>>`
+	if g.View == Full {
+		fmt.Fprintf(&rows, `<TR><TD><FONT POINT-SIZE="8" COLOR="#4a5560">small</FONT></TD><TD ALIGN="LEFT">%s</TD></TR>`,
+			htmlEscape("small print in a box: the operation that starts it"))
+	}
+	label := htmlMark + `<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2">` + rows.String() + `</TABLE>`
 	b.WriteString("\tsubgraph cluster_legend {\n")
 	fmt.Fprintf(b, "\t\tgraph %s;\n", attrs("label", "Legend", "style", "rounded", "color", "#b0b6bc", "fontcolor", "#5f6368", "fontsize", "11"))
 	fmt.Fprintf(b, "\t\tlegend %s;\n", attrs("shape", "plaintext", "fontsize", "10", "label", label))

@@ -104,6 +104,10 @@ type Arrow struct {
 	FromGroup string
 	Kind      ArrowKind
 	Label     []string // lines
+	// Qualifier is the condition or operation that tells this arrow from
+	// its siblings ("shared", "when not attached", "creating a server"),
+	// empty if none; Label already contains it.
+	Qualifier string
 	Operator  bool     // every edge merged here is an operator's
 	Inferred  bool     // every edge merged here rests on an inference
 	Ops       []string // the operations merged here, in spec order
@@ -445,6 +449,7 @@ func arrows(spec *model.Spec, edges []model.Edge, view View) []Arrow {
 				if e.Kind == model.EdgeSuccess {
 					if q := targetCond(spec, e); q != "" {
 						line = "succeeded (" + q + ") or failed"
+						a.Qualifier = q
 					}
 					break
 				}
@@ -459,13 +464,19 @@ func arrows(spec *model.Spec, edges []model.Edge, view View) []Arrow {
 			for _, e := range a.Edges {
 				op := &spec.Ops[e.Op]
 				line := shortTitle(op)
-				if q := shareCond(spec, e); q != "" {
-					line += " (" + q + ")"
+				var q []string
+				if c := shareCond(spec, e); c != "" {
+					line += " (" + c + ")"
+					q = append(q, c)
 				}
 				if op.Instant() {
-					if q := targetCond(spec, e); q != "" {
-						line += "\n(" + q + ")"
+					if c := targetCond(spec, e); c != "" {
+						line += "\n(" + c + ")"
+						q = append(q, c)
 					}
+				}
+				if len(q) > 0 && a.Qualifier == "" {
+					a.Qualifier = strings.Join(q, ", ")
 				}
 				if !contains(a.Label, line) {
 					a.Label = append(a.Label, line)
@@ -501,7 +512,8 @@ func arrows(spec *model.Spec, edges []model.Edge, view View) []Arrow {
 			qs = append(qs, q)
 		}
 		if len(qs) > 0 {
-			a.Label = append(a.Label, "("+strings.Join(qs, ", ")+")")
+			a.Qualifier = strings.Join(qs, ", ")
+			a.Label = append(a.Label, "("+a.Qualifier+")")
 		}
 	}
 	return out
