@@ -2,6 +2,8 @@ package diagram
 
 import (
 	"bytes"
+	"os"
+	"os/exec"
 	"reflect"
 	"strings"
 	"testing"
@@ -233,7 +235,8 @@ func TestDeterministic(t *testing.T) {
 	if !bytes.Equal(a, b) {
 		t.Error("two builds of the same spec give different DOT")
 	}
-	for _, bad := range []string{"0x", "/work", "/tmp"} {
+	wd, _ := os.Getwd()
+	for _, bad := range []string{"0x", wd, os.TempDir()} {
 		if bytes.Contains(a, []byte(bad)) {
 			t.Errorf("DOT contains %q", bad)
 		}
@@ -402,4 +405,34 @@ func TestMarkdown(t *testing.T) {
 	if lines[14] != "| Error | An error occurs when you try to create an EVS disk. | Deleting |" {
 		t.Errorf("Error row: %s", lines[14])
 	}
+}
+
+// Rendering costs a second at the start of any binary that imports
+// go-graphviz: this package, which every command may use, must not.
+func TestNoGraphvizImport(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".", "../table1").Output()
+	if err != nil {
+		t.Skipf("go list: %v", err)
+	}
+	for _, dep := range strings.Fields(string(out)) {
+		if strings.Contains(dep, "go-graphviz") || dep == "evsim/render" {
+			t.Errorf("diagram or table1 depends on %s", dep)
+		}
+	}
+}
+
+func BenchmarkFullDOT(b *testing.B) {
+	spec := model.Default()
+	var buf bytes.Buffer
+	for b.Loop() {
+		buf.Reset()
+		g, err := Build(spec, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := g.WriteDOT(&buf); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(buf.Len()), "bytes/graph")
 }

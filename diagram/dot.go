@@ -34,9 +34,10 @@ const (
 
 // dotQuote quotes s as a DOT string; a newline becomes a centred line break.
 func dotQuote(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", "")
-	return `"` + r.Replace(s) + `"`
+	return `"` + dotEscaper.Replace(s) + `"`
 }
+
+var dotEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", "")
 
 // htmlMark starts an attribute value that is an HTML label, written
 // between < and > instead of quoted.
@@ -315,9 +316,9 @@ func writeLegend(b *bufio.Writer, g *Graph) {
 	b.WriteString("\t}\n")
 }
 
-func htmlEscape(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace(s)
-}
+func htmlEscape(s string) string { return htmlEscaper.Replace(s) }
+
+var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
 
 // clusterID is the DOT name of a group's cluster.
 func clusterID(group string) string {

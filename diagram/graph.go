@@ -175,8 +175,9 @@ func Build(spec *model.Spec, opt Options) (*Graph, error) {
 		}
 	}
 
+	allEdges := spec.Edges()
 	var edges []model.Edge
-	for _, e := range spec.Edges() {
+	for _, e := range allEdges {
 		if !keepOp[e.Op] || !kept(e.From) || !kept(e.To) {
 			continue
 		}
@@ -203,7 +204,7 @@ func Build(spec *model.Spec, opt Options) (*Graph, error) {
 		show := used[id] || all || (len(opt.Statuses) > 0 && keepStatus[i] && opt.View == Full)
 		if show {
 			st := &spec.Statuses[i]
-			g.Nodes = append(g.Nodes, Node{ID: StatusID(st.Name), Label: st.Name, Kind: NodeStatus, Class: st.Class, Status: id, Group: group(spec, id)})
+			g.Nodes = append(g.Nodes, Node{ID: StatusID(st.Name), Label: st.Name, Kind: NodeStatus, Class: st.Class, Status: id, Group: group(spec, allEdges, id)})
 		}
 	}
 	if used[model.Gone] {
@@ -627,7 +628,7 @@ func (g *Graph) decisions() {
 }
 
 // group returns the cluster of a status (see [Groups]).
-func group(spec *model.Spec, id model.StatusID) string {
+func group(spec *model.Spec, edges []model.Edge, id model.StatusID) string {
 	switch spec.Statuses[id].Class {
 	case model.Stable:
 		return "stable"
@@ -638,7 +639,7 @@ func group(spec *model.Spec, id model.StatusID) string {
 	}
 	// A transitional status that some operation enters from an existing
 	// disk is "in progress"; one only creations go through is "creating".
-	for _, e := range spec.Edges() {
+	for _, e := range edges {
 		if e.To == id && e.From != model.NoDisk && e.Kind != model.EdgeAdvance {
 			if e.Kind == model.EdgeStart || spec.Statuses[e.From].Class != model.Transitional {
 				return "in progress"

@@ -201,3 +201,16 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkParsePage(b *testing.B) {
+	page, err := os.ReadFile(pageFile)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(page)))
+	for b.Loop() {
+		if _, err := Parse("evs_01_0040.rst", page); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
