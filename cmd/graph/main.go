@@ -24,6 +24,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"evsim/diagram"
 	"evsim/model"
@@ -267,11 +268,20 @@ func generate(o options, set map[string]bool, spec *model.Spec, stdout io.Writer
 	return output(o.out, data, stdout)
 }
 
+// isTerminal reports whether f is a character device, such as a terminal.
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
 // output writes data to path through a temporary file renamed into place,
 // so that path holds either its old content or all of data; with no path,
 // to stdout.
 func output(path string, data []byte, stdout io.Writer) error {
 	if path == "" {
+		if f, ok := stdout.(*os.File); ok && isTerminal(f) && !utf8.Valid(data) {
+			return &usageError{"not writing a binary picture to the terminal: use -o FILE or a pipe"}
+		}
 		_, err := stdout.Write(data)
 		return err
 	}
