@@ -291,6 +291,7 @@ func TestBuildErrors(t *testing.T) {
 		{Options{Ops: []string{"attach", "fly"}}, `diagram: unknown operation "fly": valid operations are create, create_from_image,`},
 		{Options{Statuses: []string{"Inuse"}}, `diagram: unknown status "Inuse": valid statuses are In-use, Available,`},
 		{Options{Actor: "robot"}, `diagram: unknown actor "robot": valid actors are all, customer, operator`},
+		{Options{View: Figure1, Ops: []string{"expand"}}, `diagram: nothing to draw: no figure1 arrow and no status match the filters`},
 	} {
 		_, err := Build(spec, tt.opt)
 		if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
@@ -306,6 +307,7 @@ func TestStatusID(t *testing.T) {
 	for in, want := range map[string]string{
 		"In-use": "in_use", "Deletion failed": "deletion_failed", "Awaiting transfer": "awaiting_transfer",
 		"start": "s_start", "2nd": "s_2nd", "Ünïcode": "n_code", "--": "s_",
+		"Node": "s_node", "End": "s_end", "Creating outcome": "s_creating_outcome",
 	} {
 		if got := StatusID(in); got != want {
 			t.Errorf("StatusID(%q) = %q, want %q", in, got, want)

@@ -210,6 +210,9 @@ func Build(spec *model.Spec, opt Options) (*Graph, error) {
 	if used[model.Gone] {
 		g.Nodes = append(g.Nodes, Node{ID: "deleted", Label: "Deleted", Kind: NodeEnd, Status: model.Gone})
 	}
+	if len(g.Nodes) == 0 {
+		return nil, fmt.Errorf("diagram: nothing to draw: no %s arrow and no status match the filters", opt.View)
+	}
 	g.Arrows = arrows(spec, edges, opt.View)
 	if opt.View == Figure1 {
 		g.decisions()
@@ -237,10 +240,18 @@ func StatusID(name string) string {
 		under = true
 	}
 	id := b.String()
-	if id == "" || id == "start" || id == "deleted" || id == "legend" || (id[0] >= '0' && id[0] <= '9') {
+	if id == "" || reservedIDs[id] || (id[0] >= '0' && id[0] <= '9') || strings.HasSuffix(id, "_outcome") {
 		id = "s_" + id
 	}
 	return id
+}
+
+// reservedIDs are the identifiers of the other nodes and the keywords of
+// DOT and Mermaid's state diagrams, which a status cannot take.
+var reservedIDs = map[string]bool{
+	"start": true, "deleted": true, "legend": true,
+	"node": true, "edge": true, "graph": true, "digraph": true, "subgraph": true, "strict": true,
+	"state": true, "end": true, "class": true, "classdef": true, "direction": true, "note": true,
 }
 
 func nodeID(spec *model.Spec, id model.StatusID) string {
