@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	"evsim/diagram"
 	"evsim/model"
 	"evsim/render"
+	"evsim/table1"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files and pictures in testdata")
@@ -338,5 +340,28 @@ func TestSpecFlag(t *testing.T) {
 	}
 	if has(runOK(t, "-format", "json")) {
 		t.Error("the default spec draws the mutant's arrow")
+	}
+}
+
+// Table 1 as the command prints it reads back, through the parser that
+// checks documentation pages, as the page's own table.
+func TestRSTMatchesPage(t *testing.T) {
+	page, err := os.ReadFile("../../table1/testdata/evs_01_0040.rst")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := table1.Parse("evs_01_0040.rst", page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := table1.Parse("stdout", runOK(t, "-format", "rst"))
+	if err != nil {
+		t.Fatalf("the command's Table 1 does not parse: %v", err)
+	}
+	if d := table1.Compare(want, got.ModelRows()); len(d) != 0 {
+		t.Errorf("the command's Table 1 differs from the page: %v", d)
+	}
+	if !reflect.DeepEqual(got.ModelRows(), want.ModelRows()) {
+		t.Errorf("rows differ (in order or wording)")
 	}
 }
