@@ -438,3 +438,24 @@ func BenchmarkFullDOT(b *testing.B) {
 	}
 	b.ReportMetric(float64(buf.Len()), "bytes/graph")
 }
+
+// The legend explains what the picture uses, and nothing else.
+func TestLegendListsWhatIsUsed(t *testing.T) {
+	op := string(dotOf(t, build(t, model.Default(), Options{Actor: "operator"})))
+	for _, want := range []string{"customer service (operator)", "dashed: inferred", "failed"} {
+		if !strings.Contains(op, want) {
+			t.Errorf("operator view's legend lacks %q", want)
+		}
+	}
+	for _, not := range []string{"an operation starts", "either way", "parked: waits", "small print"} {
+		if strings.Contains(op, not) {
+			t.Errorf("operator view's legend has %q", not)
+		}
+	}
+	full := string(dotOf(t, build(t, model.Default(), Options{})))
+	for _, want := range []string{"an operation starts", "either way", "parked: waits", "small print", "stable: operations may start"} {
+		if !strings.Contains(full, want) {
+			t.Errorf("full view's legend lacks %q", want)
+		}
+	}
+}

@@ -259,15 +259,15 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 		fmt.Fprintf(b, "\t%s -> %s %s;\n", tail, head, attrs("label", label, "xlabel", xlabel, "color", color, "fontcolor", fontcolor, "style", style, "dir", dir, "ltail", ltail, "lhead", lhead, "constraint", constraint, "tailport", tailport, "headport", headport))
 	}
 	if g.View == Full {
-		writeLegend(b, g)
+		writeLegend(b, g, len(entering) > 0)
 	}
 	b.WriteString("}\n")
 	return b.Flush()
 }
 
 // writeLegend writes a cluster explaining the node classes and arrow styles
-// the graph uses.
-func writeLegend(b *bufio.Writer, g *Graph) {
+// the graph uses, and the small print in boxes if there is any.
+func writeLegend(b *bufio.Writer, g *Graph, smallPrint bool) {
 	used := map[model.Class]bool{}
 	for _, n := range g.Nodes {
 		if n.Kind == NodeStatus {
@@ -281,19 +281,33 @@ func writeLegend(b *bufio.Writer, g *Graph) {
 		}
 		fmt.Fprintf(&rows, `<TR><TD BGCOLOR="%s" WIDTH="28"></TD><TD ALIGN="LEFT">%s</TD></TR>`, s.Fill, htmlEscape(s.Title))
 	}
+	// The arrow styles the graph uses.
+	var kinds [4]bool
+	operator, inferred := false, false
+	for _, a := range g.Arrows {
+		if a.Operator {
+			operator = true
+		} else {
+			kinds[a.Kind] = true
+		}
+		inferred = inferred || a.Inferred
+	}
 	type look struct {
-		color, text string
-		dashed      bool
+		color, text  string
+		dashed, used bool
 	}
 	looks := []look{
-		{colorStart, "an operation starts", false},
-		{colorSuccess, "it succeeds or goes on", false},
-		{colorFailure, "it fails", false},
-		{colorSuccess + ":" + colorFailure, "either way", false},
-		{colorOperator, "customer service (operator)", false},
-		{colorStart, "dashed: inferred, no source states it", true},
+		{colorStart, "an operation starts", false, kinds[ArrowStart]},
+		{colorSuccess, "it succeeds or goes on", false, kinds[ArrowSuccess]},
+		{colorFailure, "it fails", false, kinds[ArrowFailure]},
+		{colorSuccess + ":" + colorFailure, "either way", false, kinds[ArrowEither]},
+		{colorOperator, "customer service (operator)", false, operator},
+		{colorStart, "dashed: inferred, no source states it", true, inferred},
 	}
 	for _, l := range looks {
+		if !l.used {
+			continue
+		}
 		colors := strings.Split(l.color, ":")
 		var line string
 		for _, c := range colors {
@@ -305,7 +319,7 @@ func writeLegend(b *bufio.Writer, g *Graph) {
 		}
 		fmt.Fprintf(&rows, `<TR><TD>%s</TD><TD ALIGN="LEFT"><FONT COLOR="%s">%s</FONT></TD></TR>`, line, colors[0], htmlEscape(l.text))
 	}
-	if g.View == Full {
+	if smallPrint {
 		fmt.Fprintf(&rows, `<TR><TD><FONT POINT-SIZE="8" COLOR="#4a5560">small</FONT></TD><TD ALIGN="LEFT">%s</TD></TR>`,
 			htmlEscape("small print in a box: the operation that starts it"))
 	}
