@@ -459,3 +459,23 @@ func TestLegendListsWhatIsUsed(t *testing.T) {
 		}
 	}
 }
+
+// Two status names that give the same identifier stay two nodes.
+func TestNodeIDsCollide(t *testing.T) {
+	src := strings.ReplaceAll(string(model.DefaultSpecSource()), "Awaiting transfer", "In use")
+	spec, err := model.Load("variant.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := build(t, spec, Options{})
+	seen := map[string]bool{}
+	for _, n := range g.Nodes {
+		if seen[n.ID] {
+			t.Errorf("node %s twice", n.ID)
+		}
+		seen[n.ID] = true
+	}
+	if !seen["in_use"] || !seen["in_use_2"] {
+		t.Errorf("nodes %v", g.Nodes)
+	}
+}

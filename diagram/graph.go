@@ -195,6 +195,7 @@ func Build(spec *model.Spec, opt Options) (*Graph, error) {
 	if used[model.NoDisk] {
 		g.Nodes = append(g.Nodes, Node{ID: "start", Label: "Start", Kind: NodeStart, Status: model.NoDisk})
 	}
+	ids := nodeIDs(spec)
 	all := opt.View == Full && len(opt.Ops) == 0 && len(opt.Statuses) == 0 && (opt.Actor == "" || opt.Actor == "all")
 	for i := range spec.Statuses {
 		id := model.StatusID(i)
@@ -204,7 +205,7 @@ func Build(spec *model.Spec, opt Options) (*Graph, error) {
 		show := used[id] || all || (len(opt.Statuses) > 0 && keepStatus[i] && opt.View == Full)
 		if show {
 			st := &spec.Statuses[i]
-			g.Nodes = append(g.Nodes, Node{ID: StatusID(st.Name), Label: st.Name, Kind: NodeStatus, Class: st.Class, Status: id, Group: group(spec, allEdges, id)})
+			g.Nodes = append(g.Nodes, Node{ID: ids[i], Label: st.Name, Kind: NodeStatus, Class: st.Class, Status: id, Group: group(spec, allEdges, id)})
 		}
 	}
 	if used[model.Gone] {
@@ -213,7 +214,7 @@ func Build(spec *model.Spec, opt Options) (*Graph, error) {
 	if len(g.Nodes) == 0 {
 		return nil, fmt.Errorf("diagram: nothing to draw: no %s arrow and no status match the filters", opt.View)
 	}
-	g.Arrows = arrows(spec, edges, opt.View)
+	g.Arrows = arrows(spec, ids, edges, opt.View)
 	if opt.View == Figure1 {
 		g.decisions()
 	} else {
@@ -254,14 +255,31 @@ var reservedIDs = map[string]bool{
 	"state": true, "end": true, "class": true, "classdef": true, "direction": true, "note": true,
 }
 
-func nodeID(spec *model.Spec, id model.StatusID) string {
+// nodeIDs returns the node identifier of every status of spec: its
+// [StatusID], with "_2", "_3", ... added when two names give the same one.
+func nodeIDs(spec *model.Spec) []string {
+	ids := make([]string, len(spec.Statuses))
+	taken := map[string]bool{}
+	for i := range spec.Statuses {
+		base := StatusID(spec.Statuses[i].Name)
+		id := base
+		for n := 2; taken[id]; n++ {
+			id = fmt.Sprintf("%s_%d", base, n)
+		}
+		taken[id] = true
+		ids[i] = id
+	}
+	return ids
+}
+
+func nodeID(ids []string, id model.StatusID) string {
 	switch id {
 	case model.NoDisk:
 		return "start"
 	case model.Gone:
 		return "deleted"
 	}
-	return StatusID(spec.Statuses[id].Name)
+	return ids[id]
 }
 
 // citesFigure reports whether a basis rests on Figure 1.
@@ -374,7 +392,7 @@ func condText(cs []model.Cond) string {
 // arrows merges edges into arrows: start edges with the same ends, actor
 // and inference (their titles listed), completion edges with the same ends
 // and outcome.
-func arrows(spec *model.Spec, edges []model.Edge, view View) []Arrow {
+func arrows(spec *model.Spec, ids []string, edges []model.Edge, view View) []Arrow {
 	type key struct {
 		from, to model.StatusID
 		kind     ArrowKind
@@ -392,10 +410,10 @@ func arrows(spec *model.Spec, edges []model.Edge, view View) []Arrow {
 		if !ok {
 			i = len(out)
 			index[k] = i
-			out = append(out, Arrow{From: nodeID(spec, e.From), To: nodeID(spec, e.To), Kind: k.kind, Operator: true, Inferred: true})
+			out = append(out, Arrow{From: nodeID(ids, e.From), To: nodeID(ids, e.To), Kind: k.kind, Operator: true, Inferred: true})
 		}
 		a := &out[i]
-		if t := nodeID(spec, e.From); !contains(a.Froms, t) {
+		if t := nodeID(ids, e.From); !contains(a.Froms, t) {
 			a.Froms = append(a.Froms, t)
 		}
 		a.Edges = append(a.Edges, e)
