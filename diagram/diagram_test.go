@@ -159,7 +159,7 @@ func TestDOTLooks(t *testing.T) {
 	d := string(dotOf(t, build(t, model.Default(), Options{})))
 	for _, want := range []string{
 		// The rollback's inferred success, written forward, drawn back.
-		`available -> rolling_back [color="#1f5fa8", fontcolor="#1f5fa8", style="dashed", dir="back", tailport="e", headport="w"]`,
+		`available -> rolling_back [color="#1f5fa8", fontcolor="#1f5fa8", style="dashed", dir="back"]`,
 		// Between the stable statuses and the work: conditions only, the
 		// operation is in the box.
 		`in_use -> attaching [xlabel="(shared)", color="#333333"`,

@@ -223,7 +223,6 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 			if a.Kind == ArrowStart && depth[a.From] == 3 {
 				label = prefix + strings.Join(a.Label, "\n") // leaving the work column
 			}
-			tailport, headport = "e", "w" // written from the stable status
 			// Placed after layout: short conditions need no room of their own.
 			xlabel, label = label, ""
 		}
