@@ -1,0 +1,357 @@
+package diagram
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+
+	"evsim/model"
+)
+
+// Style is how a class of nodes is drawn.
+type Style struct {
+	Shape, Style, Fill, Color, Font string
+	Title                           string // the cluster's and the legend's wording
+}
+
+// ClassStyles are the styles of the status classes, indexed by model.Class.
+var ClassStyles = [...]Style{
+	model.Stable:       {Shape: "box", Style: "rounded,filled", Fill: "#2f7fd8", Color: "#1f5fa8", Font: "#ffffff", Title: "stable: operations may start"},
+	model.Transitional: {Shape: "box", Style: "filled", Fill: "#d6e7fb", Color: "#5b8fc9", Font: "#1a1a1a", Title: "in progress: no operation"},
+	model.Failed:       {Shape: "octagon", Style: "filled", Fill: "#f9d3cf", Color: "#c0392b", Font: "#1a1a1a", Title: "failed"},
+	model.Parked:       {Shape: "box", Style: "rounded,filled,dashed", Fill: "#fff2c4", Color: "#b8860b", Font: "#1a1a1a", Title: "parked: waits for another account"},
+}
+
+// Colours of the arrows.
+const (
+	colorStart    = "#333333"
+	colorSuccess  = "#1f5fa8"
+	colorFailure  = "#c0392b"
+	colorOperator = "#7d3c98"
+	fontName      = "Helvetica"
+)
+
+// dotQuote quotes s as a DOT string; a newline becomes a centred line break.
+func dotQuote(s string) string {
+	return `"` + dotEscaper.Replace(s) + `"`
+}
+
+var dotEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", "")
+
+// htmlMark starts an attribute value that is an HTML label, written
+// between < and > instead of quoted.
+const htmlMark = "\x00html:"
+
+// attrs writes a DOT attribute list from name, value pairs, skipping empty
+// values. Values are quoted unless they start with htmlMark.
+func attrs(kv ...string) string {
+	var parts []string
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] == "" {
+			continue
+		}
+		v := kv[i+1]
+		if h, ok := strings.CutPrefix(v, htmlMark); ok {
+			v = "<" + h + ">"
+		} else {
+			v = dotQuote(v)
+		}
+		parts = append(parts, kv[i]+"="+v)
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}
+
+// edgeLook returns the colour, style and label prefix of an arrow.
+func edgeLook(a *Arrow) (color, style, prefix string) {
+	switch a.Kind {
+	case ArrowStart:
+		color = colorStart
+	case ArrowSuccess, ArrowEither:
+		color = colorSuccess
+	case ArrowFailure:
+		color = colorFailure
+	}
+	if a.Operator {
+		color = colorOperator
+		prefix = "operator: "
+	}
+	if a.Kind == ArrowEither && !a.Operator {
+		color = colorSuccess + ":" + colorFailure // two lines side by side
+	}
+	style = "solid"
+	if a.Inferred {
+		style = "dashed"
+	}
+	return color, style, prefix
+}
+
+// WriteDOT writes the graph as a Graphviz digraph. The output depends only
+// on the graph: nodes in [Graph.Nodes] order, clustered by class, then the
+// arrows in [Graph.Arrows] order, then the legend.
+func (g *Graph) WriteDOT(w io.Writer) error {
+	b := bufio.NewWriter(w)
+	title := "EVS disk statuses"
+	if g.View == Figure1 {
+		title = "Figure 1, derived from the model"
+	}
+	name := "evs"
+	if g.Spec.Name != "" {
+		name = g.Spec.Name
+	}
+	rankdir := "LR"
+	if g.View == Figure1 {
+		rankdir = "TB"
+	}
+	fmt.Fprintf(b, "digraph %s {\n", dotQuote(name))
+	fmt.Fprintf(b, "\tgraph %s;\n", attrs("label", title, "labelloc", "t", "fontname", fontName, "fontsize", "16",
+		"rankdir", rankdir, "newrank", "true", "nodesep", "0.35", "ranksep", "0.45", "compound", "true", "pad", "0.2"))
+	fmt.Fprintf(b, "\tnode %s;\n", attrs("fontname", fontName, "fontsize", "12", "margin", "0.15,0.06", "height", "0.4", "penwidth", "1.2"))
+	fmt.Fprintf(b, "\tedge %s;\n", attrs("fontname", fontName, "fontsize", "10", "arrowsize", "0.7"))
+
+	depth := g.depths()
+	// In the full view, the arrows between the stable statuses and the
+	// work they start ("gap" arrows) are many: the operation that starts
+	// the work is written in small print in the box it leads to, and the
+	// arrows carry only what tells them apart (a condition).
+	gap := func(a *Arrow) bool {
+		return g.View == Full && (depth[a.From] == 2 && depth[a.To] == 3 || depth[a.From] == 3 && depth[a.To] == 2)
+	}
+	labels := map[string]string{}
+	for _, n := range g.Nodes {
+		labels[n.ID] = n.Label
+	}
+	entering := map[string][]string{}
+	for i := range g.Arrows {
+		a := &g.Arrows[i]
+		if !gap(a) || a.Kind != ArrowStart || depth[a.To] != 3 {
+			continue
+		}
+		for _, e := range a.Edges {
+			t := shortTitle(&g.Spec.Ops[e.Op])
+			if t != labels[a.To] && !contains(entering[a.To], t) {
+				entering[a.To] = append(entering[a.To], t)
+			}
+		}
+	}
+	node := func(indent string, n *Node) {
+		switch n.Kind {
+		case NodeStart:
+			fmt.Fprintf(b, "%s%s %s;\n", indent, n.ID, attrs("label", n.Label, "shape", "box", "style", "rounded,filled", "fillcolor", "#e4e6e8", "color", "#9aa0a6", "width", "1.4"))
+		case NodeEnd:
+			fmt.Fprintf(b, "%s%s %s;\n", indent, n.ID, attrs("label", n.Label, "shape", "box", "style", "rounded,filled", "fillcolor", "#e4e6e8", "color", "#9aa0a6", "peripheries", "2"))
+		case NodeDecision:
+			fmt.Fprintf(b, "%s%s %s;\n", indent, n.ID, attrs("label", n.Label, "shape", "diamond", "style", "filled", "fillcolor", "#d6e7fb", "color", "#5b8fc9", "fontsize", "11", "margin", "0.02"))
+		default:
+			s := ClassStyles[n.Class]
+			height := ""
+			if n.Class == model.Stable && g.View == Full {
+				height = "1.1" // room for the many arrows at the hubs
+			}
+			label := n.Label
+			if ops := entering[n.ID]; len(ops) > 0 {
+				for i, o := range ops {
+					ops[i] = htmlEscape(o)
+				}
+				label = htmlMark + htmlEscape(n.Label) + `<BR/><FONT POINT-SIZE="9" COLOR="#4a5560">` + strings.Join(ops, "<BR/>") + `</FONT>`
+			}
+			fmt.Fprintf(b, "%s%s %s;\n", indent, n.ID, attrs("label", label, "shape", s.Shape, "style", s.Style, "fillcolor", s.Fill, "color", s.Color, "fontcolor", s.Font, "width", "1.5", "height", height))
+		}
+	}
+	for i := range g.Nodes {
+		if g.Nodes[i].Kind != NodeStatus {
+			node("\t", &g.Nodes[i])
+		}
+	}
+	if g.View == Figure1 {
+		// Figure 1 draws one column of boxes, a failure beside the
+		// decision that leads to it.
+		for i := range g.Nodes {
+			if g.Nodes[i].Kind == NodeStatus {
+				node("\t", &g.Nodes[i])
+			}
+		}
+		aside := map[string]bool{}
+		for _, a := range g.Arrows {
+			if a.Kind == ArrowFailure && strings.HasSuffix(a.From, "_outcome") {
+				fmt.Fprintf(b, "\t{ rank=same; %s; %s; }\n", a.From, a.To)
+				aside[a.To] = true
+			}
+		}
+		// The nodes of one group line up in a straight column.
+		for _, n := range g.Nodes {
+			if !aside[n.ID] && n.Kind != NodeEnd {
+				fmt.Fprintf(b, "\t%s %s;\n", n.ID, attrs("group", "main"))
+			}
+		}
+	} else {
+		for _, grp := range Groups {
+			var in []*Node
+			for i := range g.Nodes {
+				if g.Nodes[i].Kind == NodeStatus && g.Nodes[i].Group == grp {
+					in = append(in, &g.Nodes[i])
+				}
+			}
+			if len(in) == 0 {
+				continue
+			}
+			fmt.Fprintf(b, "\tsubgraph %s {\n", clusterID(grp))
+			fmt.Fprintf(b, "\t\tgraph %s;\n", attrs("label", grp, "style", "rounded,dashed", "color", "#b0b6bc", "fontcolor", "#5f6368", "fontsize", "11"))
+			if grp != "creating" {
+				b.WriteString("\t\trank=same;\n")
+			}
+			for _, n := range in {
+				node("\t\t", n)
+			}
+			b.WriteString("\t}\n")
+		}
+	}
+	placed := map[string]bool{"start": true}
+	for i := range g.Arrows {
+		a := &g.Arrows[i]
+		color, style, prefix := edgeLook(a)
+		label := ""
+		if len(a.Label) > 0 {
+			label = prefix + strings.Join(a.Label, "\n")
+		}
+		tailport, headport, xlabel := "", "", ""
+		if gap(a) {
+			label = ""
+			if a.Qualifier != "" {
+				label = prefix + "(" + a.Qualifier + ")"
+			}
+			if a.Kind == ArrowStart && depth[a.From] == 3 {
+				label = prefix + strings.Join(a.Label, "\n") // leaving the work column
+			}
+			// Placed after layout: short conditions need no room of their own.
+			xlabel, label = label, ""
+		}
+		tail, head := a.From, a.To
+		ltail, lhead, dir := "", "", ""
+		if a.FromGroup != "" {
+			// One arrow from the cluster: its tail is the middle member.
+			tail, ltail = a.Froms[len(a.Froms)/2], clusterID(a.FromGroup)
+		}
+		constraint := ""
+		if g.View == Figure1 {
+			// An arrow back to a node drawn above it does not rank nodes,
+			// so that the column stays straight.
+			if placed[a.To] {
+				// It leaves and enters on the right, its label placed
+				// after layout so that it takes no room in the column.
+				constraint, tailport, headport = "false", "e", "e"
+				xlabel, label = label, ""
+			}
+			placed[a.From], placed[a.To] = true, true
+		}
+		if g.View == Full && depth[a.From] > depth[a.To] {
+			// The picture reads left to right (creating, stable, in
+			// progress, failed): an arrow going back is written forward
+			// and drawn reversed, so that it ranks like the others and
+			// runs beside the arrow that went out.
+			tail, head, ltail, lhead, dir = head, tail, "", ltail, "back"
+		}
+		fontcolor := color
+		if i := strings.IndexByte(color, ':'); i >= 0 {
+			fontcolor = color[:i]
+		}
+		fmt.Fprintf(b, "\t%s -> %s %s;\n", tail, head, attrs("label", label, "xlabel", xlabel, "color", color, "fontcolor", fontcolor, "style", style, "dir", dir, "ltail", ltail, "lhead", lhead, "constraint", constraint, "tailport", tailport, "headport", headport))
+	}
+	if g.View == Full {
+		writeLegend(b, g, len(entering) > 0)
+	}
+	b.WriteString("}\n")
+	return b.Flush()
+}
+
+// writeLegend writes a cluster explaining the node classes and arrow styles
+// the graph uses, and the small print in boxes if there is any.
+func writeLegend(b *bufio.Writer, g *Graph, smallPrint bool) {
+	used := map[model.Class]bool{}
+	for _, n := range g.Nodes {
+		if n.Kind == NodeStatus {
+			used[n.Class] = true
+		}
+	}
+	var rows strings.Builder
+	for c, s := range ClassStyles {
+		if !used[model.Class(c)] {
+			continue
+		}
+		fmt.Fprintf(&rows, `<TR><TD BGCOLOR="%s" WIDTH="28"></TD><TD ALIGN="LEFT">%s</TD></TR>`, s.Fill, htmlEscape(s.Title))
+	}
+	// The arrow styles the graph uses.
+	var kinds [4]bool
+	operator, inferred := false, false
+	for _, a := range g.Arrows {
+		if a.Operator {
+			operator = true
+		} else {
+			kinds[a.Kind] = true
+		}
+		inferred = inferred || a.Inferred
+	}
+	type look struct {
+		color, text  string
+		dashed, used bool
+	}
+	looks := []look{
+		{colorStart, "an operation starts", false, kinds[ArrowStart]},
+		{colorSuccess, "it succeeds or goes on", false, kinds[ArrowSuccess]},
+		{colorFailure, "it fails", false, kinds[ArrowFailure]},
+		{colorSuccess + ":" + colorFailure, "either way", false, kinds[ArrowEither]},
+		{colorOperator, "customer service (operator)", false, operator},
+		{colorStart, "dashed: inferred, no source states it", true, inferred},
+	}
+	for _, l := range looks {
+		if !l.used {
+			continue
+		}
+		colors := strings.Split(l.color, ":")
+		var line string
+		for _, c := range colors {
+			dash := strings.Repeat("&#8212;", 4/len(colors))
+			if l.dashed {
+				dash = "- - - -"
+			}
+			line += fmt.Sprintf(`<FONT COLOR="%s">%s</FONT>`, c, dash)
+		}
+		fmt.Fprintf(&rows, `<TR><TD>%s</TD><TD ALIGN="LEFT"><FONT COLOR="%s">%s</FONT></TD></TR>`, line, colors[0], htmlEscape(l.text))
+	}
+	if smallPrint {
+		fmt.Fprintf(&rows, `<TR><TD><FONT POINT-SIZE="8" COLOR="#4a5560">small</FONT></TD><TD ALIGN="LEFT">%s</TD></TR>`,
+			htmlEscape("small print in a box: the operation that starts it"))
+	}
+	label := htmlMark + `<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2">` + rows.String() + `</TABLE>`
+	b.WriteString("\tsubgraph cluster_legend {\n")
+	fmt.Fprintf(b, "\t\tgraph %s;\n", attrs("label", "Legend", "style", "rounded", "color", "#b0b6bc", "fontcolor", "#5f6368", "fontsize", "11"))
+	fmt.Fprintf(b, "\t\tlegend %s;\n", attrs("shape", "plaintext", "fontsize", "10", "label", label))
+	b.WriteString("\t}\n")
+}
+
+func htmlEscape(s string) string { return htmlEscaper.Replace(s) }
+
+var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
+
+// clusterID is the DOT name of a group's cluster.
+func clusterID(group string) string {
+	return "cluster_" + strings.ReplaceAll(group, " ", "_")
+}
+
+// depths gives each node its place in reading order: start, the creating
+// group, stable, in progress and parked, failed and the end.
+func (g *Graph) depths() map[string]int {
+	rank := map[string]int{"creating": 1, "stable": 2, "in progress": 3, "parked": 3, "failed": 4}
+	d := map[string]int{}
+	for _, n := range g.Nodes {
+		switch n.Kind {
+		case NodeStart:
+			d[n.ID] = 0
+		case NodeEnd:
+			d[n.ID] = 4
+		case NodeStatus:
+			d[n.ID] = rank[n.Group]
+		}
+	}
+	return d
+}
