@@ -193,4 +193,3 @@ func TestFleetConformance(t *testing.T) {
 		}
 	}
 }
-

@@ -374,3 +374,29 @@ func (k *dstate) toModel() model.Disk {
 		Size: k.size, Attached: k.attached,
 	}
 }
+
+// mayStart reports whether op has a from entry at status whose conditions
+// on the disk's kind (shared, not_shared, system, not_system) hold for a
+// disk of the given kind (dShared|dSystem bits); other conditions are not
+// looked at.
+func (c *core) mayStart(op model.OpID, status model.StatusID, kind uint8) bool {
+	for _, f := range c.ops[op].fromBy[status] {
+		ok := true
+		for _, w := range f.when {
+			switch w {
+			case model.CondShared:
+				ok = ok && kind&dShared != 0
+			case model.CondNotShared:
+				ok = ok && kind&dShared == 0
+			case model.CondSystem:
+				ok = ok && kind&dSystem != 0
+			case model.CondNotSystem:
+				ok = ok && kind&dSystem == 0
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}

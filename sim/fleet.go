@@ -55,8 +55,8 @@ type plan struct {
 	c        *core
 	nServers uint8
 	allOn    uint32
-	reqRate  []float64 // per status: customer requests per hour
-	reqOps   [][]reqOp // per status
+	reqRate  [4][]float64 // per disk kind and status: customer requests per hour
+	reqOps   [4][][]reqOp // per disk kind and status
 	stepQ    []float64 // per operation: failure probability of each step
 	mixCum   []float64
 	mixOps   []model.OpID
@@ -76,19 +76,21 @@ func newPlan(cfg *Config) *plan {
 	n := max(cfg.Spec.Limits.Attachments, cfg.Spec.Limits.SharedAttachments)
 	p.nServers = uint8(min(n, model.MaxServers))
 	p.allOn = uint32(uint64(1)<<p.nServers - 1)
-	p.reqRate = make([]float64, c.nStatus)
-	p.reqOps = make([][]reqOp, c.nStatus)
-	for s := range c.nStatus {
-		var cum float64
-		for _, op := range c.startsAt[s] {
-			r := cfg.Rates[op] / 24
-			if r <= 0 || c.ops[op].actor != model.Customer {
-				continue
+	for kind := range 4 {
+		p.reqRate[kind] = make([]float64, c.nStatus)
+		p.reqOps[kind] = make([][]reqOp, c.nStatus)
+		for s := range c.nStatus {
+			var cum float64
+			for _, op := range c.startsAt[s] {
+				r := cfg.Rates[op] / 24
+				if r <= 0 || c.ops[op].actor != model.Customer || !c.mayStart(op, model.StatusID(s), uint8(kind)) {
+					continue
+				}
+				cum += r
+				p.reqOps[kind][s] = append(p.reqOps[kind][s], reqOp{op, cum})
 			}
-			cum += r
-			p.reqOps[s] = append(p.reqOps[s], reqOp{op, cum})
+			p.reqRate[kind][s] = cum
 		}
-		p.reqRate[s] = cum
 	}
 	p.stepQ = make([]float64, len(c.ops))
 	for i, o := range c.ops {
@@ -338,16 +340,20 @@ func (r *rep) settle(d *disk, t float64) {
 }
 
 // request draws the customer's next request: the time from the total rate
-// of the operations that may start from the status, the operation in
-// proportion to its rate.
+// of the operations that may start from the status for a disk of its kind
+// (shared or not, system or data disk), the operation in proportion to its
+// rate. Conditions that change over a disk's life (attachments, snapshots,
+// a backup in progress, stopped servers) are left to the model: a request
+// it does not enable is counted as rejected.
 func (r *rep) request(d *disk, t float64) {
-	lam := r.p.reqRate[d.status]
+	kind := d.flags & (dShared | dSystem)
+	lam := r.p.reqRate[kind][d.status]
 	if lam == 0 {
 		d.next, d.tMain = evNone, inf
 		return
 	}
 	dt := distuv.Exponential{Rate: lam, Src: r.src}.Rand()
-	ops := r.p.reqOps[d.status]
+	ops := r.p.reqOps[kind][d.status]
 	op := ops[0].op
 	if len(ops) > 1 {
 		u := r.rng.Float64() * lam
