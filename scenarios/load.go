@@ -29,21 +29,21 @@ type Scenario struct {
 // The raw types mirror the YAML file. Quantities are read as text so that
 // each can be parsed, and its error placed, by the loader.
 type rawScenario struct {
-	Name           string             `yaml:"name"`
-	Description    string             `yaml:"description"`
-	Horizon        string             `yaml:"horizon"`
-	Warmup         string             `yaml:"warmup"`
-	SampleInterval string             `yaml:"sample_interval"`
-	Replications   *int               `yaml:"replications"`
-	Seed           *uint64            `yaml:"seed"`
-	Fleet          *rawFleet          `yaml:"fleet"`
-	Growth         *rawGrowth         `yaml:"growth"`
-	Rates          map[string]float64 `yaml:"rates"`
-	Durations      map[string]*rawDist `yaml:"durations"`
-	Failures       map[string]float64 `yaml:"failures"`
+	Name           string                `yaml:"name"`
+	Description    string                `yaml:"description"`
+	Horizon        string                `yaml:"horizon"`
+	Warmup         string                `yaml:"warmup"`
+	SampleInterval string                `yaml:"sample_interval"`
+	Replications   *int                  `yaml:"replications"`
+	Seed           *uint64               `yaml:"seed"`
+	Fleet          *rawFleet             `yaml:"fleet"`
+	Growth         *rawGrowth            `yaml:"growth"`
+	Rates          map[string]float64    `yaml:"rates"`
+	Durations      map[string]*rawDist   `yaml:"durations"`
+	Failures       map[string]float64    `yaml:"failures"`
 	Remedies       map[string]*rawRemedy `yaml:"remedies"`
-	Operator       *rawOperator       `yaml:"operator"`
-	Pool           *rawPool           `yaml:"pool"`
+	Operator       *rawOperator          `yaml:"operator"`
+	Pool           *rawPool              `yaml:"pool"`
 }
 
 type rawFleet struct {

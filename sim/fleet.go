@@ -57,7 +57,7 @@ type plan struct {
 	allOn    uint32
 	reqRate  [4][]float64 // per disk kind and status: customer requests per hour
 	reqOps   [4][][]reqOp // per disk kind and status
-	stepQ    []float64 // per operation: failure probability of each step
+	stepQ    []float64    // per operation: failure probability of each step
 	mixCum   []float64
 	mixOps   []model.OpID
 	initOp   model.OpID
