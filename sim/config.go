@@ -253,11 +253,28 @@ func (c *Config) Validate() error {
 	if (c.CreationsPerDay > 0 || c.needsCreation()) && !(w > 0) {
 		return errors.New("sim: config: creation mix: want at least one creating operation with a positive weight")
 	}
-	// Every step an operation may go through needs a duration.
+	// Every step an operation in play may go through needs a duration.
+	used := make([]bool, nOps)
+	for i, r := range c.Rates {
+		used[i] = r > 0
+	}
+	for _, m := range c.CreationMix {
+		used[m.Op] = used[m.Op] || m.Weight > 0
+	}
+	for _, r := range c.Remedies {
+		for _, op := range r.Ops {
+			if int(op) < nOps {
+				used[op] = true
+			}
+		}
+	}
 	for oi := range c.Spec.Ops {
 		o := &c.Spec.Ops[oi]
+		if !used[oi] {
+			continue
+		}
 		if o.Background {
-			if c.Rates[oi] > 0 && c.OpDuration[oi].Kind == None {
+			if c.OpDuration[oi].Kind == None {
 				return fmt.Errorf("sim: config: %s runs in the background and needs a duration", o.Name)
 			}
 			continue
