@@ -101,24 +101,26 @@ func key(k string) string {
 	return "'" + k + "'"
 }
 
-// pos finds the line and column of a field path, falling back to the
-// nearest parent present in the file.
+// pos finds the line and column of a field path: the value itself for a
+// scalar, its key for a mapping or a list (whose own position is that of
+// its first entry). A path not in the file falls back to its nearest
+// parent that is.
 func (l *loader) pos(field string) (int, int) {
 	p := field
 	for {
-		q := "$"
-		if p != "" {
-			q = "$." + p
-		}
-		if path, err := yaml.PathString(q); err == nil && l.ast != nil {
-			if n, err := path.FilterFile(l.ast); err == nil && n != nil {
-				if tk := n.GetToken(); tk != nil {
-					return tk.Position.Line, tk.Position.Column
+		if n := l.node(p); n != nil {
+			switch n.(type) {
+			case *ast.MappingNode, *ast.MappingValueNode, *ast.SequenceNode:
+				if line, col, ok := l.keyPos(p); ok {
+					return line, col
 				}
+			}
+			if tk := n.GetToken(); tk != nil {
+				return tk.Position.Line, tk.Position.Column
 			}
 		}
 		if p == "" {
-			return 0, 0
+			return 1, 1
 		}
 		i := strings.LastIndexAny(p, ".[")
 		if i < 0 {
@@ -127,6 +129,53 @@ func (l *loader) pos(field string) (int, int) {
 			p = p[:i]
 		}
 	}
+}
+
+func (l *loader) node(p string) ast.Node {
+	if l.ast == nil {
+		return nil
+	}
+	q := "$"
+	if p != "" {
+		q = "$." + p
+	}
+	path, err := yaml.PathString(q)
+	if err != nil {
+		return nil
+	}
+	n, err := path.FilterFile(l.ast)
+	if err != nil {
+		return nil
+	}
+	return n
+}
+
+// keyPos finds the key of the last element of p in its parent mapping; for
+// the root, the first key of the file.
+func (l *loader) keyPos(p string) (int, int, bool) {
+	parent, last := "", p
+	if i := strings.LastIndexAny(p, ".["); i >= 0 {
+		if p[i] == '[' {
+			return 0, 0, false
+		}
+		parent, last = p[:i], p[i+1:]
+	}
+	last = strings.Trim(last, "'")
+	var pairs []*ast.MappingValueNode
+	switch n := l.node(parent).(type) {
+	case *ast.MappingNode:
+		pairs = n.Values
+	case *ast.MappingValueNode:
+		pairs = []*ast.MappingValueNode{n}
+	}
+	for _, kv := range pairs {
+		if kv.Key != nil && (p == "" || kv.Key.String() == last) {
+			if tk := kv.Key.GetToken(); tk != nil {
+				return tk.Position.Line, tk.Position.Column, true
+			}
+		}
+	}
+	return 0, 0, false
 }
 
 func (l *loader) errorf(field, format string, args ...any) {
@@ -458,7 +507,9 @@ func (l *loader) build(raw *rawScenario) *Scenario {
 	}
 
 	// Durations.
+	given := map[string]bool{}
 	for _, k := range sortedKeys(raw.Durations) {
+		given[k] = true
 		at := "durations." + key(k)
 		if id, ok := spec.StatusByName(k); ok {
 			if spec.Statuses[id].Class != model.Transitional {
@@ -599,7 +650,7 @@ func (l *loader) build(raw *rawScenario) *Scenario {
 		}
 	}
 	for i, o := range spec.Ops {
-		if !used[i] || c.OpDuration[i].Kind != sim.None {
+		if !used[i] || c.OpDuration[i].Kind != sim.None || given[o.Name] {
 			continue
 		}
 		if o.Background {
@@ -607,7 +658,7 @@ func (l *loader) build(raw *rawScenario) *Scenario {
 			continue
 		}
 		for _, st := range o.Steps {
-			if c.Durations[st.Status].Kind == sim.None {
+			if c.Durations[st.Status].Kind == sim.None && !given[spec.StatusName(st.Status)] {
 				l.errorf("durations", "no duration for %s (a step of %s); want an entry for the status or for %s", spec.StatusName(st.Status), o.Name, o.Name)
 			}
 		}
