@@ -174,8 +174,13 @@ type rep struct {
 	openDone fheap
 	busy     [][2]float64 // agent intervals
 
-	res   *Result
-	occ   []float64
+	res         *Result
+	occ         []float64
+	delta       []int64   // per sample time and status: changes since the previous sample
+	sampleTimes []float64 // every sample interval from 0, and the horizon
+	perSample   float64   // 1 / the sample interval
+	nextSample  int       // first sample whose pool and tickets are not recorded yet
+	free        []uint32  // slots of deleted disks, reused by new ones
 	waits []float64
 	resol float64
 
@@ -220,6 +225,18 @@ func newRep(p *plan, idx int) *rep {
 		Started: make([]int64, nOps), Failed: make([]int64, nOps), Rejected: make([]int64, nOps)}
 	r.occ = make([]float64, p.c.nStatus)
 	r.disks = make([]disk, 0, cfg.Disks+cfg.Disks/8+16)
+	for k := 0; ; k++ {
+		t := float64(k) * cfg.SampleInterval
+		if t > cfg.Horizon*(1-1e-12) {
+			break
+		}
+		r.sampleTimes = append(r.sampleTimes, t)
+	}
+	if last := r.sampleTimes[len(r.sampleTimes)-1]; last < cfg.Horizon*(1-1e-12) {
+		r.sampleTimes = append(r.sampleTimes, cfg.Horizon)
+	}
+	r.perSample = 1 / cfg.SampleInterval
+	r.delta = make([]int64, len(r.sampleTimes)*p.c.nStatus)
 	return r
 }
 
@@ -252,17 +269,31 @@ func (r *rep) envFor(d *disk) *env {
 	return e
 }
 
-// setStatus keeps the time-weighted occupancy: a disk entering a status at
-// t subtracts t, leaving it adds t, and the end of the run adds the
-// horizon for every disk still there.
+// moved records a status change at t. The time series keeps, per sample
+// time, the changes since the previous one (a change at t counts from the
+// first sample after t). The time-weighted occupancy, once measuring, has
+// a disk entering a status at t subtract t and leaving it add t; the end of
+// the run adds the end time for every disk still there.
 func (r *rep) moved(old, now model.StatusID, t float64) {
-	if old == now || !r.measuring {
+	if old == now {
 		return
 	}
-	if int(old) < len(r.occ) {
+	n := len(r.occ)
+	if k := int(t*r.perSample) + 1; k < len(r.sampleTimes) {
+		if int(old) < n {
+			r.delta[k*n+int(old)]--
+		}
+		if int(now) < n {
+			r.delta[k*n+int(now)]++
+		}
+	}
+	if !r.measuring {
+		return
+	}
+	if int(old) < n {
 		r.occ[old] += t
 	}
-	if int(now) < len(r.occ) {
+	if int(now) < n {
 		r.occ[now] -= t
 	}
 }
@@ -556,6 +587,7 @@ func (r *rep) mainEvent(i uint32, d *disk, t float64) {
 		recreate := d.fl&fRecreate != 0
 		d.fl = 0
 		d.next, d.tMain, d.tBg = evNone, inf, inf
+		r.free = append(r.free, i)
 		if recreate {
 			r.create(t)
 		}
@@ -614,10 +646,17 @@ func (r *rep) newDisk() uint32 {
 		max = float64(r.cfg.Spec.Limits.SystemSize)
 	}
 	sz := uint32(math.Max(1, math.Min(max, math.Round(size))))
-	r.disks = append(r.disks, disk{
+	d := disk{
 		dstate: dstate{status: model.NoDisk, op: model.NoOp, bg: model.NoOp, flags: fl, size: sz},
 		tMain:  inf, tBg: inf,
-	})
+	}
+	if n := len(r.free); n > 0 {
+		i := r.free[n-1]
+		r.free = r.free[:n-1]
+		r.disks[i] = d
+		return i
+	}
+	r.disks = append(r.disks, d)
 	return uint32(len(r.disks) - 1)
 }
 
@@ -649,6 +688,7 @@ func (r *rep) create(t float64) uint32 {
 			r.res.Rejected[op]++
 		}
 		d.status = model.Gone
+		r.free = append(r.free, i)
 		return i
 	}
 	refuse := false
@@ -696,35 +736,50 @@ func (r *rep) initial(inUse bool) {
 	if inUse && d.attached == 0 && r.p.attachOp != model.NoOp {
 		run(r.p.attachOp, 0)
 	}
+	if int(d.status) < r.c.nStatus {
+		r.delta[d.status]++
+	}
 	r.settle(d, 0)
 }
 
 // run simulates the replication up to the horizon or until ctx is done,
 // calling tick after each window with the hours simulated in it.
+//
+// The run is cut into windows (a fiftieth of the horizon, at least a
+// sample interval, and a boundary at the end of the warm-up). In each, a
+// sweep advances every disk through its own events up to the window's end,
+// stopping each at its first event that touches shared state (the pool,
+// the operator team, the set of disks); those wait in the coupling queue,
+// which then runs them in time order (ties by sequence number), each
+// followed by its disk's own events up to the window's end. Disks do not
+// read each other's state, so this order gives the same result as one
+// global event queue, at the cost of a queue only the coupling events
+// enter. A cancelled run stops at a window's end.
 func (r *rep) run(ctx context.Context, tick func(hours float64)) *Result {
 	cfg := r.cfg
-	nSt := r.c.nStatus
 	for k := 0; k < cfg.Disks; k++ {
 		r.initial(r.rng.Float64() < cfg.InUse)
 	}
+	r.recordUpTo(0)
 	if cfg.CreationsPerDay > 0 {
 		r.pushGrowth(0)
 	}
-	bounds := windows(cfg)
 	res := r.res
-	counts := make([]int64, nSt)
 	var T float64
-	for bi, end := range bounds {
+	for bi, end := range windows(cfg) {
 		if bi > 0 && ctx.Err() != nil {
 			res.Partial = true
 			break
 		}
-		r.sweep(end, counts, T)
+		if !r.measuring && T >= r.warm {
+			r.startMeasuring(T)
+		}
+		r.sweep(end)
 		for r.h.len() > 0 && r.h.top().t < end {
 			ev := r.h.pop()
+			r.recordUpTo(ev.t)
 			if ev.id == growthID {
-				r.create(ev.t)
-				n := uint32(len(r.disks) - 1)
+				n := r.create(ev.t)
 				r.pushGrowth(ev.t)
 				r.advance(n, end)
 				continue
@@ -733,24 +788,26 @@ func (r *rep) run(ctx context.Context, tick func(hours float64)) *Result {
 			r.mainEvent(ev.id, d, ev.t)
 			r.advance(ev.id, end)
 		}
+		r.recordUpTo(end)
 		if tick != nil {
 			tick(end - T)
 		}
 		T = end
 	}
-	// The state at T: one more count.
-	r.count(counts, T)
-	r.finish(T, counts)
+	if !r.measuring && T >= r.warm && T > 0 {
+		r.startMeasuring(T)
+	}
+	r.finish(T)
 	return res
 }
 
-// windows returns the ends of the windows the run is cut into: every
-// sample time, the end of the warm-up, and the horizon.
+// windows returns the ends of the windows the run is cut into.
 func windows(cfg *Config) []float64 {
+	w := max(cfg.SampleInterval, cfg.Horizon/50)
 	var out []float64
 	for k := 1; ; k++ {
-		t := float64(k) * cfg.SampleInterval
-		if t >= cfg.Horizon {
+		t := float64(k) * w
+		if t >= cfg.Horizon*(1-1e-12) {
 			break
 		}
 		out = append(out, t)
@@ -776,76 +833,85 @@ func (r *rep) pushGrowth(t float64) {
 	r.seq++
 }
 
-// count tallies the disks per status at time T into counts.
-func (r *rep) count(counts []int64, T float64) {
-	clear(counts)
-	for i := range r.disks {
-		if s := r.disks[i].status; int(s) < len(counts) {
-			counts[s]++
-		}
-	}
-	r.sample(counts, T)
-}
-
-// sweep counts the disks at T (the start of the window), starts the
-// statistics when T is the end of the warm-up, and advances every disk to
-// end or to its first event that touches shared state. Each disk is
-// counted before it advances, so the counts are those at T.
-func (r *rep) sweep(end float64, counts []int64, T float64) {
-	starting := !r.measuring && T >= r.warm
-	if starting {
-		r.measuring = true
-	}
-	clear(counts)
+// sweep advances every disk to end or to its first event that touches
+// shared state.
+func (r *rep) sweep(end float64) {
 	for i := range r.disks {
 		d := &r.disks[i]
-		if s := d.status; int(s) < len(counts) {
-			counts[s]++
-			if starting {
-				r.occ[s] -= T
-			}
-		}
 		if d.tMain >= end && d.tBg >= end {
 			continue
 		}
 		r.advance(uint32(i), end)
 	}
-	r.sample(counts, T)
 }
 
-// sample records the time series at T when T is a sample time.
-func (r *rep) sample(counts []int64, T float64) {
-	k := T / r.cfg.SampleInterval
-	if k != math.Trunc(k) && T != r.horizon {
-		return
+// counts returns the number of disks per status now: the sum of every
+// status change recorded so far.
+func (r *rep) counts() []int64 {
+	n := r.c.nStatus
+	out := make([]int64, n)
+	for k := 0; k < len(r.delta); k += n {
+		for s := range n {
+			out[s] += r.delta[k+s]
+		}
 	}
-	for len(r.openDone) > 0 && r.openDone[0] <= T {
-		r.openDone.pop()
+	return out
+}
+
+// startMeasuring starts the statistics at T, the end of the warm-up: the
+// occupancy integral starts from the disks present at T.
+func (r *rep) startMeasuring(T float64) {
+	r.measuring = true
+	for s, c := range r.counts() {
+		r.occ[s] -= float64(c) * T
 	}
-	var live int64
-	row := make([]int64, len(counts))
-	copy(row, counts)
-	for _, c := range counts {
-		live += c
+}
+
+// recordUpTo records the pool and the open tickets at every sample time up
+// to t not yet recorded. It is called before each event that changes them,
+// which come in time order, so a sample at T holds the state after every
+// event before T.
+func (r *rep) recordUpTo(t float64) {
+	for r.nextSample < len(r.sampleTimes) && r.sampleTimes[r.nextSample] <= t {
+		T := r.sampleTimes[r.nextSample]
+		for len(r.openDone) > 0 && r.openDone[0] <= T {
+			r.openDone.pop()
+		}
+		r.res.Series.PoolUsed = append(r.res.Series.PoolUsed, r.used)
+		r.res.Series.TicketsOpen = append(r.res.Series.TicketsOpen, int64(len(r.openDone)))
+		r.nextSample++
 	}
-	s := &r.res.Series
-	if n := len(s.Time); n > 0 && s.Time[n-1] == T {
-		return
-	}
-	s.Time = append(s.Time, T)
-	s.Status = append(s.Status, row)
-	s.Disks = append(s.Disks, live)
-	s.PoolUsed = append(s.PoolUsed, r.used)
-	s.TicketsOpen = append(s.TicketsOpen, int64(len(r.openDone)))
 }
 
 // finish closes the statistics at T, the time the run reached.
-func (r *rep) finish(T float64, counts []int64) {
+func (r *rep) finish(T float64) {
 	res := r.res
 	res.End = T
+	res.Slots = int64(len(r.disks))
 	if T < r.horizon {
 		res.Partial = true
 	}
+	n := r.c.nStatus
+	s := &res.Series
+	cur := make([]int64, n)
+	for k := range r.nextSample {
+		row := make([]int64, n)
+		var live int64
+		for st := range n {
+			cur[st] += r.delta[k*n+st]
+			row[st] = cur[st]
+			live += cur[st]
+		}
+		s.Time = append(s.Time, r.sampleTimes[k])
+		s.Status = append(s.Status, row)
+		s.Disks = append(s.Disks, live)
+	}
+	counts := r.counts()
+	var live int64
+	for _, c := range counts {
+		live += c
+	}
+	res.Disks = live
 	span := T - r.warm
 	if !r.measuring || span <= 0 {
 		res.Measured = 0
@@ -873,9 +939,4 @@ func (r *rep) finish(T float64, counts []int64) {
 	res.PoolUsed = r.used
 	res.PoolPeak = r.peak
 	res.PoolExhaustedAt = r.exhaustedAt
-	var live int64
-	for _, c := range counts {
-		live += c
-	}
-	res.Disks = live
 }

@@ -38,6 +38,7 @@ type Result struct {
 	PoolExhaustedAt float64 // hours at which the pool first refused room; -1 if never
 
 	Disks  int64 // disks at End
+	Slots  int64 // disks ever held by the run, deleted ones included
 	Events int64 // events processed, warm-up included
 	Series Series
 }

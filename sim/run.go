@@ -46,6 +46,9 @@ func Run(ctx context.Context, cfg *Config, opt Options) (*Summary, error) {
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
+				if ctx.Err() != nil {
+					continue
+				}
 				r := newRep(p, i)
 				if opt.Trace != nil {
 					r.trace = func(ev TraceEvent) { opt.Trace(i, ev) }

@@ -1,0 +1,69 @@
+package sim_test
+
+import (
+	"context"
+	"runtime"
+	"syscall"
+	"testing"
+	"time"
+
+	"evsim/model"
+	"evsim/scenarios"
+	"evsim/sim"
+)
+
+// BenchmarkMillion runs the million scenario (the baseline's rates on
+// 1,000,000 disks for one simulated year, one replication, one worker) and
+// reports events per second (wall clock, and per CPU-second of the
+// process) and the bytes the run holds per disk: the peak
+// growth of the live heap over the run, sampled after every simulated day,
+// divided by the disks it ever held.
+//
+//	go test -run XXX -bench Million -benchtime 1x -count 3 ./sim/
+func BenchmarkMillion(b *testing.B) {
+	sc, err := scenarios.Get("million", model.Default())
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg := sc.Config
+	cfg.Replications = 1
+	var events, slots int64
+	var elapsed, cpu time.Duration
+	var peak uint64
+	for b.Loop() {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		base := ms.HeapAlloc
+		peak = 0
+		start, cpu0 := time.Now(), cpuTime()
+		sum, err := sim.Run(context.Background(), cfg, sim.Options{Workers: 1, Progress: func(float64) {
+			runtime.ReadMemStats(&ms)
+			if ms.HeapAlloc > base && ms.HeapAlloc-base > peak {
+				peak = ms.HeapAlloc - base
+			}
+		}})
+		elapsed += time.Since(start)
+		cpu += cpuTime() - cpu0
+		if err != nil {
+			b.Fatal(err)
+		}
+		events += sum.Events
+		slots = sum.Results[0].Slots
+	}
+	b.ReportMetric(float64(events)/elapsed.Seconds(), "events/s")
+	b.ReportMetric(float64(events)/cpu.Seconds(), "events/cpu-s")
+	b.ReportMetric(float64(peak)/float64(slots), "B/disk")
+	b.ReportMetric(float64(events)/float64(b.N), "events/op")
+}
+
+// cpuTime returns the CPU time the process has used, user and system: on a
+// machine shared with other work it shows what the run costs when the
+// wall clock does not.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
