@@ -181,8 +181,8 @@ type rep struct {
 	perSample   float64   // 1 / the sample interval
 	nextSample  int       // first sample whose pool and tickets are not recorded yet
 	free        []uint32  // slots of deleted disks, reused by new ones
-	waits []float64
-	resol float64
+	waits       []float64
+	resol       float64
 
 	trace func(TraceEvent)
 }
