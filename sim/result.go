@@ -288,13 +288,19 @@ func meanSeries(rs []*Result, nSt int) []SeriesPoint {
 	k := float64(len(rs))
 	for j := range n {
 		p := SeriesPoint{Time: rs[0].Series.Time[j], Status: make([]float64, nSt)}
+		var disks, pool, open int64
+		status := make([]int64, nSt)
 		for _, r := range rs {
-			p.Disks += float64(r.Series.Disks[j]) / k
-			p.PoolUsed += float64(r.Series.PoolUsed[j]) / k
-			p.TicketsOpen += float64(r.Series.TicketsOpen[j]) / k
+			disks += r.Series.Disks[j]
+			pool += r.Series.PoolUsed[j]
+			open += r.Series.TicketsOpen[j]
 			for s := range nSt {
-				p.Status[s] += float64(r.Series.Status[j][s]) / k
+				status[s] += r.Series.Status[j][s]
 			}
+		}
+		p.Disks, p.PoolUsed, p.TicketsOpen = float64(disks)/k, float64(pool)/k, float64(open)/k
+		for s := range nSt {
+			p.Status[s] = float64(status[s]) / k
 		}
 		out[j] = p
 	}

@@ -191,7 +191,7 @@ func writeTable(w io.Writer, r *report) {
 
 	fmt.Fprintln(w, "\nDisks per status (time-weighted mean)")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "status\tclass\tdisks\tshare\t")
+	fmt.Fprintln(tw, "status\tclass\tdisks\tshare")
 	for _, row := range s.Statuses {
 		if row.Disks.Mean == 0 && row.Disks.HalfWidth == 0 {
 			continue
@@ -205,7 +205,7 @@ func writeTable(w io.Writer, r *report) {
 
 	fmt.Fprintln(w, "\nOperations per day")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "operation\tby\tstarted\tfailed\trejected by the model\t")
+	fmt.Fprintln(tw, "operation\tby\tstarted\tfailed\trejected by the model")
 	for _, row := range s.Ops {
 		if row.Started.Mean == 0 && row.Rejected.Mean == 0 {
 			continue
