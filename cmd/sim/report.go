@@ -181,8 +181,8 @@ func writeTable(w io.Writer, r *report) {
 	if s.Partial {
 		fmt.Fprintln(w, "PARTIAL: the run was stopped early; figures cover what was simulated.")
 	}
-	fmt.Fprintf(w, "%d replications, %s measured each after a %s warm-up, seed %d, %s events.\n",
-		s.Replications, hours(s.Measured), hours(s.Warmup), s.Seed, group(float64(s.Events), 0))
+	fmt.Fprintf(w, "%s, %s measured each after a %s warm-up, seed %d, %s events.\n",
+		plural(s.Replications, "replication"), hours(s.Measured), hours(s.Warmup), s.Seed, group(float64(s.Events), 0))
 	fmt.Fprintln(w, "a ± b: mean over replications and the half-width of its 95% confidence interval.")
 	if s.Replications == 0 {
 		fmt.Fprintln(w, "\nnothing was measured: the run stopped before the end of the warm-up.")

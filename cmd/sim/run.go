@@ -125,7 +125,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 	}
-	fmt.Fprintf(stderr, "sim: scenario %s, seed %d, %d replications of %s\n", sc.Name, cfg.Seed, cfg.Replications, hours(cfg.Horizon))
+	fmt.Fprintf(stderr, "sim: scenario %s, seed %d, %s of %s\n", sc.Name, cfg.Seed, plural(cfg.Replications, "replication"), hours(cfg.Horizon))
 	fmt.Fprintf(stderr, "sim: reproduce with: go run ./cmd/sim -scenario %s -seed %d -replications %d -horizon %s\n",
 		*scenario, cfg.Seed, cfg.Replications, hoursFlag(cfg.Horizon))
 
@@ -208,9 +208,11 @@ func writeAtomic(name string, data []byte) error {
 		return fmt.Errorf("writing %s: %w", name, err)
 	}
 	tmp := f.Name()
-	_, werr := f.Write(data)
-	cerr := f.Close()
+	werr := f.Chmod(0o644)
 	if werr == nil {
+		_, werr = f.Write(data)
+	}
+	if cerr := f.Close(); werr == nil {
 		werr = cerr
 	}
 	if werr == nil {
@@ -314,4 +316,11 @@ func startProgress(w io.Writer, mode string, totalHours float64, done *atomic.In
 func (pb *progressBar) stop() {
 	close(pb.quit)
 	pb.wg.Wait()
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
 }
