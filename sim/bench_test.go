@@ -67,3 +67,39 @@ func cpuTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkQueueDesign compares, on the million scenario cut to 30 days,
+// the engine's design (each disk advanced on its own, a queue for coupling
+// events only) with one global queue of every disk's next event.
+//
+//	go test -run XXX -bench QueueDesign -benchtime 1x -count 3 ./sim/
+func BenchmarkQueueDesign(b *testing.B) {
+	sc, err := scenarios.Get("million", model.Default())
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg := sc.Config
+	cfg.Replications, cfg.Horizon, cfg.Warmup = 1, 30*24, 0
+	for _, design := range []string{"trajectories", "global-queue"} {
+		b.Run(design, func(b *testing.B) {
+			var events int64
+			var elapsed time.Duration
+			for b.Loop() {
+				start := time.Now()
+				var res *sim.Result
+				var err error
+				if design == "global-queue" {
+					res, err = sim.RunOneGlobal(context.Background(), cfg, 0)
+				} else {
+					res, err = sim.RunOne(context.Background(), cfg, 0)
+				}
+				elapsed += time.Since(start)
+				if err != nil {
+					b.Fatal(err)
+				}
+				events += res.Events
+			}
+			b.ReportMetric(float64(events)/elapsed.Seconds(), "events/s")
+		})
+	}
+}

@@ -318,3 +318,36 @@ func TestValidateRejects(t *testing.T) {
 		})
 	}
 }
+
+// TestGlobalQueueAgrees: the plain design (one queue of every event) finds
+// the same steady state on the Markov chain scenario, and the same
+// pool exhaustion, as the engine.
+func TestGlobalQueueAgrees(t *testing.T) {
+	spec := model.Default()
+	c := quietConfig(spec, 3)
+	c.PoolGiB = 350
+	c.Rates[opID(spec, "expand")] = 24
+	c.Durations[stID(spec, "Expanding")] = FixedDist(0.1)
+	c.Remedies[stID(spec, "Expansion failed")] = Remedy{By: ByOperator, Ops: []model.OpID{opID(spec, "reset_status")}}
+	c.Agents = 1
+	c.Service = FixedDist(1)
+	res, err := RunOneGlobal(context.Background(), c, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exp := opID(spec, "expand")
+	if ok := res.Started[exp] - res.Failed[exp]; ok != 50 || res.PoolUsed != 350 {
+		t.Errorf("global queue: %d expansions succeeded, pool %d; want 50 and 350", ok, res.PoolUsed)
+	}
+	b := busyConfig(spec)
+	b.Disks, b.Replications, b.Horizon = 200, 1, 24*200
+	x, _ := RunOne(context.Background(), b, 0)
+	y, _ := RunOneGlobal(context.Background(), b, 0)
+	for _, name := range []string{"In-use", "Available", "Attaching", "Awaiting transfer"} {
+		s := stID(spec, name)
+		a, g := x.Occupancy[s], y.Occupancy[s]
+		if math.Abs(a-g) > 0.1*math.Max(a, g)+0.5 {
+			t.Errorf("%s: engine %.2f disks, global queue %.2f", name, a, g)
+		}
+	}
+}

@@ -185,6 +185,12 @@ type rep struct {
 	resol       float64
 
 	trace func(TraceEvent)
+
+	// global makes the run put every event of every disk in one queue
+	// instead of advancing disks on their own: the plain design, kept to
+	// measure against (see BenchmarkQueueDesign) and to cross-check.
+	global     bool
+	globalInit bool
 }
 
 func newRep(p *plan, idx int) *rep {
@@ -774,7 +780,11 @@ func (r *rep) run(ctx context.Context, tick func(hours float64)) *Result {
 		if !r.measuring && T >= r.warm {
 			r.startMeasuring(T)
 		}
-		r.sweep(end)
+		if r.global {
+			r.runGlobal(end)
+		} else {
+			r.sweep(end)
+		}
 		for r.h.len() > 0 && r.h.top().t < end {
 			ev := r.h.pop()
 			r.recordUpTo(ev.t)
@@ -939,4 +949,43 @@ func (r *rep) finish(T float64) {
 	res.PoolUsed = r.used
 	res.PoolPeak = r.peak
 	res.PoolExhaustedAt = r.exhaustedAt
+}
+
+// runGlobal processes every event before end through one queue holding
+// each disk's next event, in time order: the textbook design. The queue is
+// the coupling heap itself; a disk's entry is replaced after each of its
+// events. Disks enter the queue when they are created (the first window
+// pushes them all).
+func (r *rep) runGlobal(end float64) {
+	if !r.globalInit {
+		r.globalInit = true
+		for i := range r.disks {
+			r.pushNext(uint32(i))
+		}
+	}
+	for r.h.len() > 0 && r.h.top().t < end {
+		ev := r.h.pop()
+		r.recordUpTo(ev.t)
+		if ev.id == growthID {
+			n := r.create(ev.t)
+			r.pushGrowth(ev.t)
+			r.pushNext(n)
+			continue
+		}
+		d := &r.disks[ev.id]
+		if d.tBg < d.tMain {
+			r.bgEvent(ev.id, d)
+		} else {
+			r.mainEvent(ev.id, d, ev.t)
+		}
+		r.pushNext(ev.id)
+	}
+}
+
+func (r *rep) pushNext(i uint32) {
+	d := &r.disks[i]
+	if t := min(d.tMain, d.tBg); t < inf {
+		r.h.push(event{t: t, seq: r.seq, id: i})
+		r.seq++
+	}
 }
