@@ -52,8 +52,9 @@
 // failed, Expansion failed and Restoration failed open a ticket for the
 // operator team, whose agents take tickets in FIFO order, each for a drawn
 // service time, and then apply the first operator operation the model
-// enables (reset_status, force_delete). While a ticket is open the customer
-// leaves the disk alone.
+// enables (reset_status, force_delete). In a status with a remedy, the
+// remedy is all that happens to the disk: while a ticket is open, or until
+// the customer reacts, no other request arrives.
 //
 // The pool counts the size of every disk from the start of its creation
 // and one size step (from the spec's limits) from the start of each
