@@ -2,7 +2,9 @@ package sim_test
 
 import (
 	"context"
+	"fmt"
 	"runtime"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -13,8 +15,8 @@ import (
 )
 
 // BenchmarkMillion runs the million scenario (the baseline's rates on
-// 1,000,000 disks for one simulated year, one replication, one worker) and
-// reports events per second (wall clock, and per CPU-second of the
+// 1,000,000 disks for one simulated year): one replication on one worker,
+// then two replications on two workers at once. It reports events per second (wall clock, and per CPU-second of the
 // process) and the bytes the run holds per disk: the peak
 // growth of the live heap over the run, sampled after every simulated day,
 // divided by the disks it ever held.
@@ -25,36 +27,46 @@ func BenchmarkMillion(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cfg := sc.Config
-	cfg.Replications = 1
-	var events, slots int64
-	var elapsed, cpu time.Duration
-	var peak uint64
-	for b.Loop() {
-		runtime.GC()
-		var ms runtime.MemStats
-		runtime.ReadMemStats(&ms)
-		base := ms.HeapAlloc
-		peak = 0
-		start, cpu0 := time.Now(), cpuTime()
-		sum, err := sim.Run(context.Background(), cfg, sim.Options{Workers: 1, Progress: func(float64) {
-			runtime.ReadMemStats(&ms)
-			if ms.HeapAlloc > base && ms.HeapAlloc-base > peak {
-				peak = ms.HeapAlloc - base
+	for _, workers := range []int{1, 2} {
+		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
+			cfg := *sc.Config
+			cfg.Replications = workers // one replication per worker
+			var events, slots int64
+			var elapsed, cpu time.Duration
+			var peak uint64
+			for b.Loop() {
+				runtime.GC()
+				var ms runtime.MemStats
+				runtime.ReadMemStats(&ms)
+				base := ms.HeapAlloc
+				peak = 0
+				var mu sync.Mutex
+				start, cpu0 := time.Now(), cpuTime()
+				sum, err := sim.Run(context.Background(), &cfg, sim.Options{Workers: workers, Progress: func(float64) {
+					mu.Lock()
+					defer mu.Unlock()
+					runtime.ReadMemStats(&ms)
+					if ms.HeapAlloc > base && ms.HeapAlloc-base > peak {
+						peak = ms.HeapAlloc - base
+					}
+				}})
+				elapsed += time.Since(start)
+				cpu += cpuTime() - cpu0
+				if err != nil {
+					b.Fatal(err)
+				}
+				events += sum.Events
+				slots = 0
+				for _, r := range sum.Results {
+					slots += r.Slots
+				}
 			}
-		}})
-		elapsed += time.Since(start)
-		cpu += cpuTime() - cpu0
-		if err != nil {
-			b.Fatal(err)
-		}
-		events += sum.Events
-		slots = sum.Results[0].Slots
+			b.ReportMetric(float64(events)/elapsed.Seconds(), "events/s")
+			b.ReportMetric(float64(events)/cpu.Seconds(), "events/cpu-s")
+			b.ReportMetric(float64(peak)/float64(slots), "B/disk")
+			b.ReportMetric(float64(events)/float64(b.N), "events/op")
+		})
 	}
-	b.ReportMetric(float64(events)/elapsed.Seconds(), "events/s")
-	b.ReportMetric(float64(events)/cpu.Seconds(), "events/cpu-s")
-	b.ReportMetric(float64(peak)/float64(slots), "B/disk")
-	b.ReportMetric(float64(events)/float64(b.N), "events/op")
 }
 
 // cpuTime returns the CPU time the process has used, user and system: on a
