@@ -30,11 +30,10 @@ type DiskEngine struct {
 // and actors of cfg, every slot empty and every server powered on (the
 // state model.System.Init returns).
 func NewDiskEngine(spec *model.Spec, cfg model.Config) (*DiskEngine, error) {
-	sys, err := model.NewSystem(spec, cfg)
-	if err != nil {
+	// The model checks the configuration: the engine accepts what it does.
+	if _, err := model.NewSystem(spec, cfg); err != nil {
 		return nil, fmt.Errorf("sim: %w", err)
 	}
-	_ = sys
 	e := &DiskEngine{c: compile(spec), cfg: cfg}
 	e.power = uint32(uint64(1)<<uint(cfg.Servers) - 1)
 	step := uint64(spec.Limits.SizeStep)

@@ -134,7 +134,11 @@ func (o *cop) hasEffect(e model.Effect) bool {
 
 // TraceEvent is one transition of one disk of a fleet, reported to
 // [Options.Trace]: the action in the terms of a one-disk [model.System]
-// (Disk 0, servers local to the disk) and the disk after it.
+// (Disk 0, servers local to the disk) and the disk after it. Config holds
+// the disk's attributes, with its size now (its size at creation on the
+// Start of a creating operation, where a replay begins). A slot whose disk
+// was deleted is reused by a later disk, whose trace begins with such a
+// Start.
 type TraceEvent struct {
 	Time   float64
 	Disk   int              // index in the fleet
@@ -250,16 +254,7 @@ func (r *rep) emit(i uint32, t float64, a model.Action) {
 	d := &r.disks[i]
 	a.Disk = 0
 	r.trace(TraceEvent{Time: t, Disk: int(i), Action: a, After: d.toModel(),
-		Config: model.DiskConfig{Shared: d.flags&dShared != 0, System: d.flags&dSystem != 0, Size: int(r.initSize(i))}})
-}
-
-// initSize is not kept per disk; the trace reports the size a one-disk
-// model needs, which only matters for its bounds (none here).
-func (r *rep) initSize(i uint32) uint32 {
-	if s := r.disks[i].size; s > 0 {
-		return s
-	}
-	return 1
+		Config: model.DiskConfig{Shared: d.flags&dShared != 0, System: d.flags&dSystem != 0, Size: int(max(d.size, 1))}})
 }
 
 // envFor prepares the condition environment of disk d with argument arg.
