@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"testing"
+	"unsafe"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -349,5 +350,13 @@ func TestGlobalQueueAgrees(t *testing.T) {
 		if math.Abs(a-g) > 0.1*math.Max(a, g)+0.5 {
 			t.Errorf("%s: engine %.2f disks, global queue %.2f", name, a, g)
 		}
+	}
+}
+
+// TestDiskSize guards the memory budget: a fleet disk is 40 bytes, so a
+// million disks with the slice's slack stay well under 64 bytes each.
+func TestDiskSize(t *testing.T) {
+	if n := unsafe.Sizeof(disk{}); n > 40 {
+		t.Errorf("a disk takes %d bytes, want at most 40", n)
 	}
 }
