@@ -50,6 +50,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	outDir := fs.String("o", "", "write summary.txt, summary.json and series.csv into this directory")
 	list := fs.Bool("list", false, "list the embedded scenarios and exit")
 	progress := fs.String("progress", "auto", "progress on stderr: auto (runs over a second), always or never")
+	var pf plotFlags
+	pf.register(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: sim [flags]\n\nSimulates a fleet of EVS disks following the model's status graph.\nScenarios: %s.\n\nFlags:\n", strings.Join(scenarios.Names(), ", "))
 		fs.PrintDefaults()
@@ -119,6 +121,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%v\n", err)
 		return exitUsage
 	}
+	if err := pf.check(); err != nil {
+		fmt.Fprintf(stderr, "%v\n", err)
+		return exitUsage
+	}
 	if *outDir != "" {
 		if fi, err := os.Stat(*outDir); err != nil || !fi.IsDir() {
 			fmt.Fprintf(stderr, "sim: -o %s: not a directory\n", *outDir)
@@ -161,6 +167,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		files[filepath.Join(*outDir, "summary.txt")] = table.Bytes()
 		files[filepath.Join(*outDir, "summary.json")] = js.Bytes()
 		files[filepath.Join(*outDir, "series.csv")] = csv.Bytes()
+	}
+	if err := pf.add(files, sum, sc.Name); err != nil {
+		fmt.Fprintf(stderr, "%v\n", err)
+		return exitUsage
 	}
 	for _, name := range sortedNames(files) {
 		if err := writeAtomic(name, files[name]); err != nil {
