@@ -189,6 +189,7 @@ type rep struct {
 	resol       float64
 
 	trace func(TraceEvent)
+	tt    *transTable // finds the edge a transition counts for
 
 	// global makes the run put every event of every disk in one queue
 	// instead of advancing disks on their own: the plain design, kept to
@@ -231,8 +232,10 @@ func newRep(p *plan, idx int) *rep {
 	r.horizon = cfg.Horizon
 	r.warm = cfg.Warmup
 	nOps := len(p.c.ops)
+	r.tt = newTransTable(cfg.Spec, p.c.nStatus)
 	r.res = &Result{Replication: idx,
 		Started: make([]int64, nOps), Failed: make([]int64, nOps), Rejected: make([]int64, nOps)}
+	r.res.Transitions = make([]int64, len(r.tt.edges))
 	r.occ = make([]float64, p.c.nStatus)
 	r.disks = make([]disk, 0, cfg.Disks+cfg.Disks/8+16)
 	for k := 0; ; k++ {
@@ -482,6 +485,9 @@ func (r *rep) startOp(i uint32, d *disk, op model.OpID, arg uint8, t float64, fo
 		r.emit(i, t, model.Action{Kind: model.Start, Op: op, Arg: arg})
 	}
 	r.moved(old, d.status, t)
+	if r.measuring {
+		r.count(op, model.EdgeStart, old, d.status)
+	}
 	o := &r.c.ops[op]
 	switch {
 	case stepped:
@@ -545,6 +551,9 @@ func (r *rep) mainEvent(i uint32, d *disk, t float64) {
 				r.emit(i, t, model.Action{Kind: model.Fail, Op: op, Arg: model.NoArg})
 			}
 			r.moved(old, d.status, t)
+			if r.measuring {
+				r.count(op, model.EdgeFailure, old, d.status)
+			}
 			r.settle(d, t)
 			return
 		}
@@ -553,6 +562,13 @@ func (r *rep) mainEvent(i uint32, d *disk, t float64) {
 			r.emit(i, t, model.Action{Kind: model.Succeed, Op: op, Arg: model.NoArg})
 		}
 		r.moved(old, d.status, t)
+		if r.measuring {
+			kind := model.EdgeSuccess
+			if more {
+				kind = model.EdgeAdvance
+			}
+			r.count(op, kind, old, d.status)
+		}
 		if more {
 			r.schedule(d, t, false)
 			return

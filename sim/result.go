@@ -23,6 +23,12 @@ type Result struct {
 	Failed    []int64   // per operation
 	Rejected  []int64   // per operation: requests the model did not enable
 
+	// Transitions counts the status changes while measuring, per edge of
+	// the spec's Edges(), in that order; Unmatched counts those no edge
+	// draws (0 when the engine keeps to the model).
+	Transitions []int64
+	Unmatched   int64
+
 	PoolRefused   int64 // creations and expansions the pool could not hold
 	Created       int64
 	Deleted       int64
@@ -132,23 +138,24 @@ type SeriesPoint struct {
 
 // Summary combines the replications of a run, in replication order.
 type Summary struct {
-	Seed         uint64        `json:"seed"`
-	Replications int           `json:"replications"` // replications that measured something
-	Partial      bool          `json:"partial"`
-	Horizon      float64       `json:"horizon_h"`
-	Warmup       float64       `json:"warmup_h"`
-	Measured     float64       `json:"measured_h"` // mean hours measured per replication
-	Events       int64         `json:"events"`
-	Disks        Estimate      `json:"disks_at_end"`
-	Created      Estimate      `json:"created_per_day"`
-	Deleted      Estimate      `json:"deleted_per_day"`
-	Statuses     []StatusRow   `json:"statuses"`
-	Ops          []OpRow       `json:"operations"`
-	Tickets      Tickets       `json:"tickets"`
-	Pool         Pool          `json:"pool"`
-	StatusNames  []string      `json:"status_names"`
-	Series       []SeriesPoint `json:"series"`
-	Results      []*Result     `json:"-"`
+	Seed         uint64          `json:"seed"`
+	Replications int             `json:"replications"` // replications that measured something
+	Partial      bool            `json:"partial"`
+	Horizon      float64         `json:"horizon_h"`
+	Warmup       float64         `json:"warmup_h"`
+	Measured     float64         `json:"measured_h"` // mean hours measured per replication
+	Events       int64           `json:"events"`
+	Disks        Estimate        `json:"disks_at_end"`
+	Created      Estimate        `json:"created_per_day"`
+	Deleted      Estimate        `json:"deleted_per_day"`
+	Statuses     []StatusRow     `json:"statuses"`
+	Ops          []OpRow         `json:"operations"`
+	Tickets      Tickets         `json:"tickets"`
+	Pool         Pool            `json:"pool"`
+	StatusNames  []string        `json:"status_names"`
+	Transitions  []TransitionRow `json:"transitions"` // every edge of the spec, in Spec.Edges order
+	Series       []SeriesPoint   `json:"series"`
+	Results      []*Result       `json:"-"`
 }
 
 func quantile(sorted []float64, p float64) float64 {
@@ -271,6 +278,7 @@ func summarise(cfg *Config, results []*Result) *Summary {
 	s.Pool.RanOut = len(out)
 	s.Pool.RanOutAt = estimate(out)
 	s.Series = meanSeries(rs, len(spec.Statuses))
+	s.Transitions = transitionRows(spec, rs)
 	return s
 }
 
