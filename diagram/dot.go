@@ -99,6 +99,13 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 	if g.Spec.Name != "" {
 		name = g.Spec.Name
 	}
+	if g.Weights != nil {
+		title += "\nweighted by simulated traffic"
+		if g.Weights.Scenario != "" {
+			title += " (scenario " + g.Weights.Scenario + ")"
+		}
+		title += ": arrows by transitions per day, statuses by mean disks"
+	}
 	rankdir := "LR"
 	if g.View == Figure1 {
 		rankdir = "TB"
@@ -134,6 +141,13 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 			}
 		}
 	}
+	var maxDisks, most float64
+	if g.Weights != nil {
+		for _, v := range g.Weights.Disks {
+			maxDisks = max(maxDisks, v)
+		}
+		most = g.Weights.maxPerDay(g.Arrows)
+	}
 	node := func(indent string, n *Node) {
 		switch n.Kind {
 		case NodeStart:
@@ -149,13 +163,30 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 				height = "1.1" // room for the many arrows at the hubs
 			}
 			label := n.Label
+			fill, border, font, pen := s.Fill, s.Color, s.Font, ""
+			weight := ""
+			if g.Weights != nil {
+				v := g.Weights.Disks[n.Status]
+				weight = disks(v)
+				if v == 0 {
+					fill, border, font = faint(fill), faint(border), "#9aa0a6"
+				} else {
+					pen = trimNum(Width(v, maxDisks))
+				}
+			}
 			if ops := entering[n.ID]; len(ops) > 0 {
 				for i, o := range ops {
 					ops[i] = htmlEscape(o)
 				}
-				label = htmlMark + htmlEscape(n.Label) + `<BR/><FONT POINT-SIZE="9" COLOR="#4a5560">` + strings.Join(ops, "<BR/>") + `</FONT>`
+				label = htmlMark + htmlEscape(n.Label)
+				if weight != "" {
+					label += `<BR/><B>` + htmlEscape(weight) + `</B>`
+				}
+				label += `<BR/><FONT POINT-SIZE="9" COLOR="#4a5560">` + strings.Join(ops, "<BR/>") + `</FONT>`
+			} else if weight != "" {
+				label += "\n" + weight
 			}
-			fmt.Fprintf(b, "%s%s %s;\n", indent, n.ID, attrs("label", label, "shape", s.Shape, "style", s.Style, "fillcolor", s.Fill, "color", s.Color, "fontcolor", s.Font, "width", "1.5", "height", height))
+			fmt.Fprintf(b, "%s%s %s;\n", indent, n.ID, attrs("label", label, "shape", s.Shape, "style", s.Style, "fillcolor", fill, "color", border, "fontcolor", font, "penwidth", pen, "width", "1.5", "height", height))
 		}
 	}
 	for i := range g.Nodes {
@@ -255,7 +286,25 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 		if i := strings.IndexByte(color, ':'); i >= 0 {
 			fontcolor = color[:i]
 		}
-		fmt.Fprintf(b, "\t%s -> %s %s;\n", tail, head, attrs("label", label, "xlabel", xlabel, "color", color, "fontcolor", fontcolor, "style", style, "dir", dir, "ltail", ltail, "lhead", lhead, "constraint", constraint, "tailport", tailport, "headport", headport))
+		pen := ""
+		if g.Weights != nil {
+			v := g.Weights.arrowPerDay(a)
+			if v == 0 {
+				parts := strings.Split(color, ":")
+				for i := range parts {
+					parts[i] = faint(parts[i])
+				}
+				color, fontcolor = strings.Join(parts, ":"), faint(fontcolor)
+			} else {
+				pen = trimNum(Width(v, most))
+			}
+			if xlabel != "" || label == "" && gap(a) {
+				xlabel = joinLines(xlabel, rate(v))
+			} else {
+				label = joinLines(label, rate(v))
+			}
+		}
+		fmt.Fprintf(b, "\t%s -> %s %s;\n", tail, head, attrs("label", label, "xlabel", xlabel, "color", color, "fontcolor", fontcolor, "style", style, "penwidth", pen, "dir", dir, "ltail", ltail, "lhead", lhead, "constraint", constraint, "tailport", tailport, "headport", headport))
 	}
 	if g.View == Full {
 		writeLegend(b, g, len(entering) > 0)
@@ -354,4 +403,11 @@ func (g *Graph) depths() map[string]int {
 		}
 	}
 	return d
+}
+
+func joinLines(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "\n" + b
 }

@@ -120,6 +120,9 @@ type Graph struct {
 	View   View
 	Nodes  []Node  // start, statuses in spec order, decisions, end
 	Arrows []Arrow // in the order of model.Spec.Edges
+	// Weights, if set, make WriteDOT draw the traffic of a simulated
+	// fleet: see [Weights].
+	Weights *Weights
 
 	ops []bool // the operations the view keeps, by model.OpID
 }

@@ -36,6 +36,7 @@ type JSONStatus struct {
 	Description string        `json:"description"`
 	Notes       []string      `json:"notes,omitempty"`
 	Allowed     []JSONAllowed `json:"allowed"`
+	Disks       *float64      `json:"disks,omitempty"` // with weights: mean disks
 }
 
 // JSONEdge is one arrow of the model: "(none)" is the start, "(deleted)"
@@ -49,6 +50,7 @@ type JSONEdge struct {
 	When      []string  `json:"when,omitempty"`
 	Table     string    `json:"table,omitempty"` // start edges: listed, note, none
 	Basis     JSONBasis `json:"basis"`
+	PerDay    *float64  `json:"per_day,omitempty"` // with weights: transitions per day
 }
 
 // JSONDoc is what [Graph.WriteJSON] writes.
@@ -85,6 +87,10 @@ func (g *Graph) JSON() JSONDoc {
 		st := &spec.Statuses[n.Status]
 		js := JSONStatus{Name: st.Name, Code: st.Code, Class: st.Class.String(), Group: n.Group,
 			Description: st.Description, Notes: st.Notes, Allowed: []JSONAllowed{}}
+		if g.Weights != nil {
+			v := g.Weights.Disks[n.Status]
+			js.Disks = &v
+		}
 		for oi := range spec.Ops {
 			if !g.ops[oi] {
 				continue
@@ -126,6 +132,10 @@ func (g *Graph) JSON() JSONDoc {
 		}
 		if len(je.When) == 0 {
 			je.When = nil
+		}
+		if g.Weights != nil {
+			v := g.Weights.PerDay[EdgeKey{e.From, e.To, e.Op, e.Kind}]
+			je.PerDay = &v
 		}
 		doc.Edges = append(doc.Edges, je)
 	}

@@ -35,7 +35,11 @@ func (g *Graph) WriteMermaid(w io.Writer) error {
 	for _, n := range g.Nodes {
 		switch n.Kind {
 		case NodeStatus:
-			fmt.Fprintf(b, "    state %q as %s\n", mermaidText(n.Label), n.ID)
+			label := n.Label
+			if g.Weights != nil {
+				label += " (" + disks(g.Weights.Disks[n.Status]) + ")"
+			}
+			fmt.Fprintf(b, "    state %q as %s\n", mermaidText(label), n.ID)
 			byClass[n.Class] = append(byClass[n.Class], n.ID)
 		case NodeDecision:
 			fmt.Fprintf(b, "    state %s <<choice>>\n", n.ID)
@@ -58,6 +62,12 @@ func (g *Graph) WriteMermaid(w io.Writer) error {
 		}
 		if a.Inferred {
 			label += " (inferred)"
+		}
+		if g.Weights != nil {
+			if label != "" {
+				label += " "
+			}
+			label += "(" + rate(g.Weights.arrowPerDay(&a)) + ")"
 		}
 		label = mermaidText(label)
 		froms := []string{a.From}

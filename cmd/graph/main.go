@@ -80,8 +80,8 @@ func formatOf(path string) (string, bool) {
 }
 
 type options struct {
-	format, out, view, ops, actor, statuses, spec string
-	scale                                         float64
+	format, out, view, ops, actor, statuses, spec, weights string
+	scale                                                  float64
 }
 
 // usageError is bad input on the command line: exit status 2, with the
@@ -140,6 +140,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.statuses, "statuses", "", "draw only these statuses and the arrows between them (comma-separated `names`)")
 	fs.StringVar(&o.spec, "spec", "", "draw this spec `file` instead of the embedded one")
 	fs.Float64Var(&o.scale, "scale", 2, "PNG size: pixels per point (`factor`)")
+	fs.StringVar(&o.weights, "weights", "", "weight the diagram by a simulator run: the JSON summary `file` of cmd/sim -format json (arrows by transitions per day, statuses by mean disks)")
 	embedded := model.Default()
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -217,7 +218,7 @@ func generate(o options, set map[string]bool, spec *model.Spec, stdout io.Writer
 	var buf bytes.Buffer
 	if format == "rst" || format == "markdown" {
 		var which []string
-		for _, f := range []string{"view", "ops", "actor", "statuses"} {
+		for _, f := range []string{"view", "ops", "actor", "statuses", "weights"} {
 			if set[f] {
 				which = append(which, "-"+f)
 			}
@@ -243,6 +244,11 @@ func generate(o options, set map[string]bool, spec *model.Spec, stdout io.Writer
 	g, err := diagram.Build(spec, diagram.Options{View: view, Ops: splitList(o.ops), Actor: o.actor, Statuses: splitList(o.statuses)})
 	if err != nil {
 		return &usageError{strings.TrimPrefix(err.Error(), "diagram: ")}
+	}
+	if o.weights != "" {
+		if g.Weights, err = readWeights(o.weights, spec); err != nil {
+			return err
+		}
 	}
 	switch format {
 	case "mermaid":

@@ -1,0 +1,23 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"evsim/diagram"
+	"evsim/model"
+)
+
+// readWeights reads the JSON summary of a simulator run for -weights.
+func readWeights(path string, spec *model.Spec) (*diagram.Weights, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("-weights: %w", err)
+	}
+	w, err := diagram.ParseWeights(path, data, spec)
+	if err != nil {
+		return nil, fmt.Errorf("-weights: %s", strings.TrimPrefix(err.Error(), "diagram: "))
+	}
+	return w, nil
+}
