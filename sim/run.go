@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"sync"
 )
@@ -29,16 +30,35 @@ type Options struct {
 // their current window and those not started are skipped; the summary of
 // what was simulated is returned with Partial set, and a nil error.
 func Run(ctx context.Context, cfg *Config, opt Options) (*Summary, error) {
+	results, err := RunRange(ctx, cfg, opt, 0, cfg.Replications)
+	if err != nil {
+		return nil, err
+	}
+	return summarise(cfg, results), nil
+}
+
+// RunRange simulates replications lo to hi-1 of cfg, each exactly as
+// [Run] would (replication i draws from the stream (cfg.Seed, i+1)), and
+// returns their results in replication order; a replication skipped
+// because ctx was cancelled is nil. [Summarise] combines results gathered
+// this way, from one machine or many, into the summary Run gives.
+func RunRange(ctx context.Context, cfg *Config, opt Options, lo, hi int) ([]*Result, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
+	}
+	if lo < 0 || hi > cfg.Replications || lo > hi {
+		return nil, fmt.Errorf("sim: replications %d to %d; want a range within 0 to %d", lo, hi-1, cfg.Replications-1)
+	}
+	results := make([]*Result, hi-lo)
+	if hi == lo {
+		return results, nil
 	}
 	p := newPlan(cfg)
 	workers := opt.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	workers = min(workers, cfg.Replications)
-	results := make([]*Result, cfg.Replications)
+	workers = min(workers, hi-lo)
 	jobs := make(chan int)
 	var wg sync.WaitGroup
 	for range workers {
@@ -53,11 +73,11 @@ func Run(ctx context.Context, cfg *Config, opt Options) (*Summary, error) {
 				if opt.Trace != nil {
 					r.trace = func(ev TraceEvent) { opt.Trace(i, ev) }
 				}
-				results[i] = r.run(ctx, opt.Progress)
+				results[i-lo] = r.run(ctx, opt.Progress)
 			}
 		}()
 	}
-	for i := range cfg.Replications {
+	for i := lo; i < hi; i++ {
 		if ctx.Err() != nil {
 			break
 		}
@@ -65,7 +85,7 @@ func Run(ctx context.Context, cfg *Config, opt Options) (*Summary, error) {
 	}
 	close(jobs)
 	wg.Wait()
-	return summarise(cfg, results), nil
+	return results, nil
 }
 
 // RunOne simulates replication i of cfg alone, as [Run] would.

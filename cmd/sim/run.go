@@ -38,6 +38,9 @@ var interrupt = func() (context.Context, context.CancelFunc) {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "merge" {
+		return runMerge(args[1:], stdout, stderr)
+	}
 	fs := flag.NewFlagSet("sim", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	scenario := fs.String("scenario", "baseline", "embedded scenario name (see -list) or YAML file")
@@ -52,8 +55,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	progress := fs.String("progress", "auto", "progress on stderr: auto (runs over a second), always or never")
 	var pf plotFlags
 	pf.register(fs)
+	var shard shardFlag
+	fs.Var(&shard, "shard", "run only shard `i/n` of the replications (i from 0 to n-1) and write a shard file (JSON) to stdout; combine the shards with sim merge")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: sim [flags]\n\nSimulates a fleet of EVS disks following the model's status graph.\nScenarios: %s.\n\nFlags:\n", strings.Join(scenarios.Names(), ", "))
+		fmt.Fprintf(stderr, "usage: sim [flags]\n       sim merge [flags] SHARD.json...\n\nSimulates a fleet of EVS disks following the model's status graph.\nScenarios: %s.\n\nFlags:\n", strings.Join(scenarios.Names(), ", "))
 		fs.PrintDefaults()
 		fmt.Fprintf(stderr, "\nExit status: 0 done, 2 usage, input or I/O error, 3 stopped early (output marked partial).\n")
 	}
@@ -130,6 +135,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "sim: -o %s: not a directory\n", *outDir)
 			return exitUsage
 		}
+	}
+	if shard.set {
+		for _, f := range []string{"format", "csv", "o", "plot", "plot-format"} {
+			if set[f] {
+				fmt.Fprintf(stderr, "sim: -%s does not go with -shard: a shard writes its file to stdout; give -%s to sim merge\n", f, f)
+				return exitUsage
+			}
+		}
+		return runShard(shard, *scenario, sc, cfg, *workers, *progress, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "sim: scenario %s, seed %d, %s of %s\n", sc.Name, cfg.Seed, plural(cfg.Replications, "replication"), hours(cfg.Horizon))
 	fmt.Fprintf(stderr, "sim: reproduce with: go run ./cmd/sim -scenario %s -seed %d -replications %d -horizon %s\n",
