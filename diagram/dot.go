@@ -142,11 +142,15 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 		}
 	}
 	var maxDisks, most float64
+	var traffic []float64
 	if g.Weights != nil {
 		for _, v := range g.Weights.Disks {
 			maxDisks = max(maxDisks, v)
 		}
-		most = g.Weights.maxPerDay(g.Arrows)
+		traffic = g.Weights.traffic(g)
+		for _, v := range traffic {
+			most = max(most, v)
+		}
 	}
 	node := func(indent string, n *Node) {
 		switch n.Kind {
@@ -288,7 +292,7 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 		}
 		pen := ""
 		if g.Weights != nil {
-			v := g.Weights.arrowPerDay(a)
+			v := traffic[i]
 			if v == 0 {
 				parts := strings.Split(color, ":")
 				for i := range parts {

@@ -51,7 +51,11 @@ func (g *Graph) WriteMermaid(w io.Writer) error {
 		}
 		return id
 	}
-	for _, a := range g.Arrows {
+	var traffic []float64
+	if g.Weights != nil {
+		traffic = g.Weights.traffic(g)
+	}
+	for i, a := range g.Arrows {
 		sep := " "
 		if a.Kind == ArrowStart {
 			sep = ", " // one line per operation
@@ -67,7 +71,7 @@ func (g *Graph) WriteMermaid(w io.Writer) error {
 			if label != "" {
 				label += " "
 			}
-			label += "(" + rate(g.Weights.arrowPerDay(&a)) + ")"
+			label += "(" + rate(traffic[i]) + ")"
 		}
 		label = mermaidText(label)
 		froms := []string{a.From}

@@ -168,13 +168,22 @@ func (w *Weights) arrowPerDay(a *Arrow) float64 {
 	return sum
 }
 
-// maxPerDay is the busiest arrow's traffic among arrows.
-func (w *Weights) maxPerDay(arrows []Arrow) float64 {
-	m := 0.0
-	for i := range arrows {
-		m = max(m, w.arrowPerDay(&arrows[i]))
+// traffic returns the transitions per day of each arrow of g: the sum over
+// its edges. An arrow that stands for no edge of its own (the one into a
+// decision node of Figure 1) carries what leaves the node it enters.
+func (w *Weights) traffic(g *Graph) []float64 {
+	out := make([]float64, len(g.Arrows))
+	leaving := map[string]float64{}
+	for i := range g.Arrows {
+		out[i] = w.arrowPerDay(&g.Arrows[i])
+		leaving[g.Arrows[i].From] += out[i]
 	}
-	return m
+	for i, a := range g.Arrows {
+		if len(a.Edges) == 0 {
+			out[i] = leaving[a.To]
+		}
+	}
+	return out
 }
 
 // Width is the pen width of an arrow taken perDay times a day when the

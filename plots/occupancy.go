@@ -137,7 +137,7 @@ func occupancyFigure(s *sim.Summary, scenario string, nonStable bool) *figure {
 	}
 	warmupMarker(pn, s, yTop)
 	if hidden > 0 {
-		pn.add("("+num(float64(hidden))+" more never held a disk at a sample time)", nothing{})
+		pn.add("("+num(float64(hidden))+" more: never occupied)", nothing{})
 	}
 	return &figure{name: name, panels: []*panel{pn}}
 }

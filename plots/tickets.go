@@ -78,6 +78,13 @@ func ticketsFigure(s *sim.Summary, scenario string) *figure {
 	l.Width = vg.Points(1.8)
 	bottom.p.Add(l)
 	bottom.add("all replications pooled", l)
+	zero := 0
+	for _, x := range w {
+		if x == 0 {
+			zero++
+		}
+	}
+	bottom.add(num(100*float64(zero)/float64(len(w)))+"% taken at once (no wait)", nothing{})
 	for _, q := range []struct {
 		name string
 		e    sim.Estimate
