@@ -6,8 +6,9 @@
 // standard output. -format (or the extension of -o) picks DOT, SVG, PNG,
 // Mermaid, Table 1 as reStructuredText or Markdown, or JSON; -view figure1
 // reproduces Figure 1 of the page; -ops, -actor and -statuses draw a part of
-// the graph; -spec draws a spec file of one's own. Run graph -h for every
-// value.
+// the graph; -spec draws a spec file of one's own; -weights draws the
+// traffic of a simulator run (the JSON summary of sim -format json) on the
+// diagram. Run graph -h for every value.
 //
 // Exit status: 0 when the output is written, 2 for a usage, input or I/O
 // error (nothing is written to -o then).

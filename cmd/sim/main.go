@@ -6,11 +6,19 @@
 // Usage:
 //
 //	sim [flags]
+//	sim merge [flags] SHARD.json...
 //
 // With no flags it runs the embedded baseline scenario. -scenario takes the
 // name of an embedded scenario (-list shows them) or a YAML file. The seed
 // and a command line that reproduces the run go to stderr; the summary
-// (a table, or JSON with -format json) goes to stdout.
+// (a table, or JSON with -format json) goes to stdout. -plot DIR writes
+// pictures of the run (occupancy, occupancy-non-stable, tickets, pool).
+//
+// -shard i/n runs only shard i (from 0) of n of the replications, with the
+// random streams they have in a whole run, and writes a shard file (JSON)
+// to stdout; sim merge combines the shard files of one run into the
+// summary the whole run gives, byte for byte, and refuses shards of
+// different runs.
 //
 // Exit status: 0 done, 2 bad usage, input or I/O error, 3 stopped early
 // (Ctrl-C): what was simulated so far is written, marked partial.

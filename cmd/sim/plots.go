@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,9 +41,15 @@ func (p *plotFlags) check() error {
 	return nil
 }
 
-// add renders the pictures of sum into files, by path.
-func (p *plotFlags) add(files map[string][]byte, sum *sim.Summary, scenario string) error {
+// add renders the pictures of sum into files, by path. A run that
+// measured nothing (stopped in its warm-up) has nothing to draw: no
+// pictures, and a warning.
+func (p *plotFlags) add(files map[string][]byte, sum *sim.Summary, scenario string, warn io.Writer) error {
 	if p.dir == "" {
+		return nil
+	}
+	if sum.Replications == 0 {
+		fmt.Fprintf(warn, "sim: -plot: nothing measured, no pictures written\n")
 		return nil
 	}
 	pics, err := plots.Render(sum, scenario, p.format)

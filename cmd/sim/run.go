@@ -182,7 +182,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		files[filepath.Join(*outDir, "summary.json")] = js.Bytes()
 		files[filepath.Join(*outDir, "series.csv")] = csv.Bytes()
 	}
-	if err := pf.add(files, sum, sc.Name); err != nil {
+	if err := pf.add(files, sum, sc.Name, stderr); err != nil {
 		fmt.Fprintf(stderr, "%v\n", err)
 		return exitUsage
 	}

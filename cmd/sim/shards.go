@@ -216,7 +216,7 @@ func runMerge(args []string, stdout, stderr io.Writer) int {
 		files[filepath.Join(*outDir, "summary.json")] = js.Bytes()
 		files[filepath.Join(*outDir, "series.csv")] = csv.Bytes()
 	}
-	if err := pf.add(files, sum, sc.Name); err != nil {
+	if err := pf.add(files, sum, sc.Name, stderr); err != nil {
 		fmt.Fprintf(stderr, "%v\n", err)
 		return exitUsage
 	}
