@@ -86,7 +86,15 @@
 // workers. Statistics start after the warm-up: time-weighted occupancy per
 // status, operations started, failed and rejected, tickets opened and
 // closed, waiting times (mean, median, p95, p99), agent utilisation, pool
-// use, peak and the first time it refused room. [Estimate] gives the mean
+// use, peak and the first time it refused room, and every status change
+// counted on its edge of the spec ([model.Spec.Edges]; Summary.Transitions
+// gives each edge's rate per day). [Estimate] gives the mean
 // over replications with a Student t 95% interval. The time series (disks
 // per status, pool, open tickets) is sampled every Config.SampleInterval.
+//
+// # Runs spread over machines
+//
+// [RunRange] runs a block of the replications, each with the stream it has
+// in a whole run; [Summarise] combines the results of every replication,
+// gathered from any number of such runs, into the summary [Run] gives.
 package sim
