@@ -237,6 +237,24 @@ func runMerge(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+// parseShard decodes the shard file path holds; it checks the format and
+// the shape of the results, not that the shard belongs with others.
+func parseShard(path string, data []byte) (*shardFile, error) {
+	var sf shardFile
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&sf); err != nil {
+		return nil, fmt.Errorf("%s: not a shard file (sim -shard i/n writes them): %v", path, err)
+	}
+	if sf.Format != shardFormat {
+		return nil, fmt.Errorf("%s: format %q; want %q (a file sim -shard i/n wrote)", path, sf.Format, shardFormat)
+	}
+	if sf.Replications < 1 || sf.Replications > 10000 {
+		return nil, fmt.Errorf("%s: replications %d; want 1 to 10000", path, sf.Replications)
+	}
+	return &sf, nil
+}
+
 // mergeShards reads shard files, checks that they are the shards of one
 // run, every replication exactly once, and returns that run's scenario,
 // config and results in replication order.
@@ -252,15 +270,11 @@ func mergeShards(paths []string) (*scenarios.Scenario, *sim.Config, []*sim.Resul
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		var sf shardFile
-		dec := json.NewDecoder(bytes.NewReader(data))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&sf); err != nil {
-			return nil, nil, nil, fmt.Errorf("%s: not a shard file (sim -shard i/n writes them): %v", p, err)
+		pf, err := parseShard(p, data)
+		if err != nil {
+			return nil, nil, nil, err
 		}
-		if sf.Format != shardFormat {
-			return nil, nil, nil, fmt.Errorf("%s: format %q; want %q (a file sim -shard i/n wrote)", p, sf.Format, shardFormat)
-		}
+		sf := *pf
 		if first == nil {
 			first, firstPath = &sf, p
 			if sf.Spec != specPrint(spec) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"regexp"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -17,7 +18,7 @@ func shards(t *testing.T, dir string, extra []string, names ...string) []string 
 		if code != exitOK {
 			t.Fatalf("-shard %s: exit %d: %s", s, code, errs)
 		}
-		p := filepath.Join(dir, strings.ReplaceAll(s, "/", "-of-")+strings.Join(extra, "")+".json")
+		p := filepath.Join(dir, strings.ReplaceAll(s+strings.Join(extra, ""), "/", "_")+".json")
 		if err := os.WriteFile(p, []byte(js), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -65,11 +66,21 @@ func TestMergeRejects(t *testing.T) {
 	if err := os.WriteFile(notShard, []byte(js), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	data, err := os.ReadFile(good[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := filepath.Join(dir, "spec.json")
+	edited := regexp.MustCompile(`"spec_sha256":"[0-9a-f]+"`).ReplaceAllString(string(data), `"spec_sha256":"0000"`)
+	if err := os.WriteFile(spec, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name  string
 		files []string
 		want  string
 	}{
+		{"another spec", []string{spec, good[0]}, "spec.json: made with another spec"},
 		{"missing shard", good[:1], "replications 2, 3 missing (shard 1 of 2 not given)"},
 		{"duplicate", []string{good[0], good[0], good[1]}, "shard 0/2 given twice"},
 		{"other seed", []string{good[0], seed[0]}, "its seed differs"},
@@ -119,4 +130,45 @@ func TestShardRange(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestShardsOfAScenarioFile: a shard carries the scenario's text, so merge
+// needs no copy of the file.
+func TestShardsOfAScenarioFile(t *testing.T) {
+	dir := t.TempDir()
+	src, err := os.ReadFile("../../scenarios/understaffed.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	yaml := filepath.Join(dir, "mine.yaml")
+	if err := os.WriteFile(yaml, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	files := shards(t, dir, []string{"-scenario", yaml}, "0/2", "1/2")
+	_, whole, _ := runCmd(t, "-scenario", yaml, "-horizon", "45d", "-replications", "4", "-progress", "never")
+	if err := os.Remove(yaml); err != nil {
+		t.Fatal(err)
+	}
+	code, merged, errs := runCmd(t, append([]string{"merge"}, files...)...)
+	if code != exitOK || merged != whole {
+		t.Errorf("exit %d (%s); merged table equal to the whole run's: %v", code, errs, merged == whole)
+	}
+}
+
+func FuzzParseShard(f *testing.F) {
+	f.Add(`{"format": "evsim-shard/1", "replications": 2, "results": [{"Replication": 0}]}`)
+	f.Add(`{"format": "other"}`)
+	f.Add(`[]`)
+	f.Fuzz(func(t *testing.T, text string) {
+		sf, err := parseShard("s.json", []byte(text))
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "s.json: ") {
+				t.Errorf("error does not name the file: %v", err)
+			}
+			return
+		}
+		if sf.Format != shardFormat || sf.Replications < 1 {
+			t.Errorf("accepted %+v", sf)
+		}
+	})
 }
