@@ -138,24 +138,27 @@ type SeriesPoint struct {
 
 // Summary combines the replications of a run, in replication order.
 type Summary struct {
-	Seed         uint64          `json:"seed"`
-	Replications int             `json:"replications"` // replications that measured something
-	Partial      bool            `json:"partial"`
-	Horizon      float64         `json:"horizon_h"`
-	Warmup       float64         `json:"warmup_h"`
-	Measured     float64         `json:"measured_h"` // mean hours measured per replication
-	Events       int64           `json:"events"`
-	Disks        Estimate        `json:"disks_at_end"`
-	Created      Estimate        `json:"created_per_day"`
-	Deleted      Estimate        `json:"deleted_per_day"`
-	Statuses     []StatusRow     `json:"statuses"`
-	Ops          []OpRow         `json:"operations"`
-	Tickets      Tickets         `json:"tickets"`
-	Pool         Pool            `json:"pool"`
-	StatusNames  []string        `json:"status_names"`
-	Transitions  []TransitionRow `json:"transitions"` // every edge of the spec, in Spec.Edges order
-	Series       []SeriesPoint   `json:"series"`
-	Results      []*Result       `json:"-"`
+	Seed         uint64        `json:"seed"`
+	Replications int           `json:"replications"` // replications that measured something
+	Partial      bool          `json:"partial"`
+	Horizon      float64       `json:"horizon_h"`
+	Warmup       float64       `json:"warmup_h"`
+	Measured     float64       `json:"measured_h"` // mean hours measured per replication
+	Events       int64         `json:"events"`
+	Disks        Estimate      `json:"disks_at_end"`
+	Created      Estimate      `json:"created_per_day"`
+	Deleted      Estimate      `json:"deleted_per_day"`
+	Statuses     []StatusRow   `json:"statuses"`
+	Ops          []OpRow       `json:"operations"`
+	Tickets      Tickets       `json:"tickets"`
+	Pool         Pool          `json:"pool"`
+	StatusNames  []string      `json:"status_names"`
+	Series       []SeriesPoint `json:"series"`
+	Results      []*Result     `json:"-"`
+
+	// Transitions lists every edge of the spec, in Spec.Edges order, with
+	// how often the fleet took it.
+	Transitions []TransitionRow `json:"transitions"`
 }
 
 func quantile(sorted []float64, p float64) float64 {
