@@ -427,9 +427,11 @@ func (r *Runner) Run(report io.Writer) *Result {
 // one command at a time, so a story with two unrelated steps far apart
 // (start an image, ..., its completion) stays in. Minimize drops every
 // action on one disk, any one or two actions (both as concrete actions and
-// as ranks, which follow the story when a disk changes), and lowers the
-// disk and argument ranks of each step, as long as the sequence still
-// breaks the same property, until nothing more helps. It is deterministic.
+// as ranks, which follow the story when a disk changes), replaces a start
+// by an earlier operation of the spec while dropping one or two steps it
+// no longer needs, and lowers the disk and argument ranks of each step, as
+// long as the sequence still breaks the same property, until nothing more
+// helps. It is deterministic.
 func (r *Runner) Minimize() {
 	if r.found == nil {
 		return
@@ -473,6 +475,49 @@ func (r *Runner) Minimize() {
 		for i := 0; i < n && n <= 80 && !improved; i++ {
 			for j := i + 1; j < n && !improved; j++ {
 				improved = tryActs(without(acts, i, j)) || trySteps(without(steps, i, j))
+			}
+		}
+		// Another operation for a start, with the one or two steps it no
+		// longer needs dropped (create_from_backup, its two completions:
+		// create, one completion).
+		for i := 0; i < n && n <= 16 && !improved; i++ {
+			if steps[i].kind != uint8(model.Start) {
+				continue
+			}
+			for op := uint8(0); op < steps[i].op && !improved; op++ {
+				// The start and the completions of the old operation
+				// that follow it now name the new one.
+				swapped := slices.Clone(steps)
+				for j := i; j < n; j++ {
+					k := model.ActionKind(steps[j].kind)
+					if steps[j].op == steps[i].op && (j == i || k == model.Succeed || k == model.Fail) {
+						c := *steps[j]
+						c.op = op
+						swapped[j] = &c
+					}
+				}
+				// The same change on the concrete actions.
+				concrete := slices.Clone(acts)
+				for j := i; j < n; j++ {
+					a := &concrete[j]
+					if a.Disk == acts[i].Disk && a.Op == acts[i].Op && (j == i || a.Kind == model.Succeed || a.Kind == model.Fail) {
+						a.Op = model.OpID(op)
+					}
+				}
+				switch r.sys.Spec.Ops[op].Arg {
+				case model.ArgNone:
+					concrete[i].Arg = model.NoArg
+				case r.sys.Spec.Ops[acts[i].Op].Arg:
+				default:
+					concrete[i].Arg = 0
+				}
+				for j := i + 1; j < n && !improved; j++ {
+					improved = trySteps(without(swapped, j, -1)) || tryActs(without(concrete, j, -1))
+					for k := j + 1; k < n && !improved; k++ {
+						improved = trySteps(without(without(swapped, k, -1), j, -1)) ||
+							tryActs(without(without(concrete, k, -1), j, -1))
+					}
+				}
 			}
 		}
 		if improved {
