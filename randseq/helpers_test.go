@@ -99,6 +99,20 @@ func mutantByName(t *testing.T, name string) mutant {
 	return mutant{}
 }
 
+func mustMutantSpec(tb testing.TB, name string) *model.Spec {
+	tb.Helper()
+	f := filepath.Join("..", "model", "testdata", "mutants", name+".yaml")
+	data, err := os.ReadFile(f)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	spec, err := model.Load(filepath.Base(f), data)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return spec
+}
+
 // mutantSetup is the setup a mutant runs on: 17 servers for the shared
 // attachment limit, eight disks for every other rule.
 func mutantSetup(name string) Setup {

@@ -126,8 +126,8 @@ func TestShrinksToMinimalStory(t *testing.T) {
 			}
 			res := r.Run(nil)
 			f := res.Failure
-			if f == nil {
-				t.Fatalf("seed %d: mutant not caught", seed)
+			if f == nil || res.Passed {
+				t.Fatalf("seed %d: mutant not caught (gopter passed: %v)", seed, res.Passed)
 			}
 			t.Logf("seed %d: found in sequence %d with %d steps, gopter shrank it to %d, then %d", seed, f.Sequence, len(f.Found), f.GopterShrunk, len(f.Shrunk))
 			if !slices.Equal(f.Shrunk, tt.want) {

@@ -86,6 +86,9 @@ type Result struct {
 	// Failure is nil when every sequence kept every property.
 	Failure  *Failure
 	Coverage Coverage
+	// Passed is gopter's verdict; it is false exactly when Failure is
+	// set, unless gopter gave up (too many sequences it could not draw).
+	Passed bool
 }
 
 // check is one property a runner checks after every step.
@@ -417,9 +420,11 @@ func (r *Runner) Run(report io.Writer) *Result {
 	if report == nil {
 		report = io.Discard
 	}
-	r.Properties().Run(gopter.NewFormatedReporter(true, 100, report))
+	ok := r.Properties().Run(gopter.NewFormatedReporter(true, 100, report))
 	r.Minimize()
-	return r.Result()
+	res := r.Result()
+	res.Passed = ok
+	return res
 }
 
 // Minimize shortens the failure of the last run, if any, beyond what
