@@ -31,7 +31,27 @@ type Options struct {
 	// MaxShrinks bounds the number of successful shrinking steps
 	// (default 1000).
 	MaxShrinks int
+	// Target, if set, returns a fresh implementation to compare with the
+	// model: every sequence is applied to a new one as well, and after
+	// every step it must be in the model's state, have accepted the
+	// step, and have refused every probe the model refuses (see
+	// [Probes]). A disagreement breaks the property [PropMatchesModel].
+	Target func() (Target, error)
 }
+
+// Target is an implementation of the status graph driven step by step
+// beside the model, such as the simulator's per-disk engine.
+type Target interface {
+	// Apply performs an action, or returns an error and changes nothing
+	// when it is not enabled.
+	Apply(a model.Action) error
+	// State returns the whole system as the model would hold it.
+	State() model.State
+}
+
+// PropMatchesModel is the property a [Target] breaks when it disagrees
+// with the model.
+const PropMatchesModel = "target-matches-model"
 
 // Violation is a property broken at some step of a sequence.
 type Violation struct {
@@ -173,6 +193,8 @@ func New(spec *model.Spec, setup Setup, opt Options) (*Runner, error) {
 		r.checks = append(r.checks, check{name: model.PropNoDeadlock, state: stuck})
 		delete(want, model.PropNoDeadlock)
 	}
+	known = append(known, PropMatchesModel)
+	delete(want, PropMatchesModel) // checked whenever there is a target
 	for _, n := range opt.Only {
 		if want[n] {
 			return nil, fmt.Errorf("randseq: unknown property %q; want one of %v", n, known)
@@ -230,6 +252,7 @@ func touches(acts []model.Action, d int) bool {
 // step. It records the actions applied and the first violation.
 type executor struct {
 	r         *Runner
+	target    Target
 	st        model.State
 	trace     []model.Action
 	violation *Violation
@@ -243,9 +266,103 @@ type stepResult struct {
 }
 
 func (r *Runner) newExecutor() *executor {
-	e := &executor{r: r, st: r.sys.Init()[0]}
+	e := r.freshExecutor()
 	r.sequences++
 	return e
+}
+
+// freshExecutor returns an executor in the initial state, with a new
+// target when the options have one (a target that cannot be made is a
+// disagreement at the first step).
+func (r *Runner) freshExecutor() *executor {
+	e := &executor{r: r, st: r.sys.Init()[0]}
+	if r.opt.Target != nil {
+		t, err := r.opt.Target()
+		if err != nil {
+			t = brokenTarget{err}
+		}
+		e.target = t
+	}
+	return e
+}
+
+// brokenTarget stands for a target that could not be made.
+type brokenTarget struct{ err error }
+
+func (b brokenTarget) Apply(model.Action) error { return b.err }
+func (b brokenTarget) State() model.State       { return model.State{} }
+
+// Probes returns the actions tried on a [Target] in st besides the one
+// applied: every start of every operation on every disk with no
+// argument, the first and the last server and the first and the last
+// disk's snapshot; every completion of every operation on every disk; and
+// both power switches of every server. Most of them the model refuses.
+func Probes(sys *model.System, st *model.State) []model.Action {
+	var out []model.Action
+	args := []uint8{model.NoArg, 0}
+	if st.NServers > 1 {
+		args = append(args, st.NServers-1)
+	}
+	if st.NDisks > 1 && st.NDisks != st.NServers {
+		args = append(args, st.NDisks-1)
+	}
+	for d := uint8(0); d < st.NDisks; d++ {
+		for op := range sys.Spec.Ops {
+			for _, a := range args {
+				out = append(out, model.Action{Kind: model.Start, Op: model.OpID(op), Disk: d, Arg: a})
+			}
+			for _, k := range []model.ActionKind{model.Succeed, model.Fail, model.BgSucceed, model.BgFail} {
+				out = append(out, model.Action{Kind: k, Op: model.OpID(op), Disk: d, Arg: model.NoArg})
+			}
+		}
+	}
+	for i := uint8(0); i < st.NServers; i++ {
+		out = append(out, model.Action{Kind: model.PowerOff, Op: model.NoOp, Disk: model.NoArg, Arg: i},
+			model.Action{Kind: model.PowerOn, Op: model.NoOp, Disk: model.NoArg, Arg: i})
+	}
+	return out
+}
+
+// compare applies a to the target and says what disagrees ("" when
+// nothing): the target must accept a, reach the model's state, and then
+// refuse, without changing, every probe the model refuses there. The
+// initial state is probed before the first step.
+func (e *executor) compare(from *model.State, a model.Action, to *model.State) string {
+	sys := e.r.sys
+	if len(e.trace) == 0 {
+		if msg := e.probe(from, "in the initial state"); msg != "" {
+			return msg
+		}
+	}
+	if err := e.target.Apply(a); err != nil {
+		return fmt.Sprintf("the target refused %s, which the model enables: %v", sys.FormatAction(a), err)
+	}
+	if got := e.target.State(); got != *to {
+		for d := 0; d < int(to.NDisks); d++ {
+			if got.Disks[d] != to.Disks[d] {
+				return fmt.Sprintf("after %s, the target has d%d %s, the model %s", sys.FormatAction(a), d, sys.FormatDisk(&got, d), sys.FormatDisk(to, d))
+			}
+		}
+		return fmt.Sprintf("after %s, the target has %s, the model %s", sys.FormatAction(a), sys.FormatState(&got), sys.FormatState(to))
+	}
+	return e.probe(to, "after "+sys.FormatAction(a))
+}
+
+// probe tries every probe the model refuses in st on the target.
+func (e *executor) probe(st *model.State, when string) string {
+	sys := e.r.sys
+	for _, p := range Probes(sys, st) {
+		if sys.Enabled(st, p) {
+			continue
+		}
+		if err := e.target.Apply(p); err == nil {
+			return fmt.Sprintf("the target accepted %s, which the model refuses %s (%s)", sys.FormatAction(p), when, sys.FormatState(st))
+		}
+	}
+	if got := e.target.State(); got != *st {
+		return fmt.Sprintf("refused probes changed the target %s: %s, want %s", when, sys.FormatState(&got), sys.FormatState(st))
+	}
+	return ""
 }
 
 func (e *executor) checkState(st *model.State) *Violation {
@@ -277,7 +394,15 @@ func (e *executor) apply(a model.Action) *stepResult {
 		e.r.cov.add(e.r.sys, a, &next)
 	}
 	var v *Violation
+	if e.target != nil {
+		if msg := e.compare(&from, a, &next); msg != "" {
+			v = &Violation{Property: PropMatchesModel, Message: msg}
+		}
+	}
 	for _, c := range e.r.checks {
+		if v != nil {
+			break
+		}
 		if c.step != nil {
 			if msg := c.step(e.r.sys, &from, a, &next); msg != "" {
 				v = &Violation{Property: c.name, Message: msg}
@@ -583,7 +708,7 @@ func (r *Runner) symbolicTrace(acts []model.Action) []*step {
 // runSteps runs steps on a fresh executor and returns it, or nil when a
 // step stands for no enabled action before the first violation.
 func (r *Runner) runSteps(steps []*step) *executor {
-	e := &executor{r: r, st: r.sys.Init()[0]}
+	e := r.freshExecutor()
 	for _, s := range steps {
 		a, ok := resolve(r.sys, &e.st, s)
 		if !ok {
@@ -598,7 +723,7 @@ func (r *Runner) runSteps(steps []*step) *executor {
 
 // runActions is [Runner.runSteps] for concrete actions.
 func (r *Runner) runActions(acts []model.Action) *executor {
-	e := &executor{r: r, st: r.sys.Init()[0]}
+	e := r.freshExecutor()
 	for _, a := range acts {
 		if !r.sys.Enabled(&e.st, a) {
 			return nil
