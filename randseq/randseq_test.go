@@ -1,6 +1,7 @@
 package randseq
 
 import (
+	"bytes"
 	"fmt"
 	"path/filepath"
 	"reflect"
@@ -26,7 +27,9 @@ func TestDefaultSpecKeepsEveryProperty(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r.Properties().TestingRun(t, gopter.NewFormatedReporter(false, 100, logWriter{t}))
+			var report bytes.Buffer
+			r.Properties().TestingRun(t, gopter.NewFormatedReporter(false, 100, &report))
+			t.Log(strings.TrimSpace(report.String()))
 			r.Minimize()
 			res := r.Result()
 			if f := res.Failure; f != nil {
