@@ -1,0 +1,326 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/vbauerster/mpb/v8"
+	"github.com/vbauerster/mpb/v8/decor"
+
+	"evsim/model"
+	"evsim/scenarios"
+	"evsim/sim"
+)
+
+const (
+	exitOK      = 0
+	exitUsage   = 2
+	exitPartial = 3
+)
+
+// interrupt is the context run stops on; tests replace it.
+var interrupt = func() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("sim", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	scenario := fs.String("scenario", "baseline", "embedded scenario name (see -list) or YAML file")
+	seed := fs.Uint64("seed", 0, "master seed (default: the scenario's)")
+	reps := fs.Int("replications", 0, "number of replications (default: the scenario's)")
+	workers := fs.Int("workers", 0, "replications run at once (default: one per CPU); the result does not depend on it")
+	horizon := fs.String("horizon", "", "simulated time, such as 90d or 2000h (default: the scenario's)")
+	format := fs.String("format", "table", "output format: table or json")
+	csvFile := fs.String("csv", "", "write the time series (mean over replications) to this CSV file")
+	outDir := fs.String("o", "", "write summary.txt, summary.json and series.csv into this directory")
+	list := fs.Bool("list", false, "list the embedded scenarios and exit")
+	progress := fs.String("progress", "auto", "progress on stderr: auto (runs over a second), always or never")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: sim [flags]\n\nSimulates a fleet of EVS disks following the model's status graph.\nScenarios: %s.\n\nFlags:\n", strings.Join(scenarios.Names(), ", "))
+		fs.PrintDefaults()
+		fmt.Fprintf(stderr, "\nExit status: 0 done, 2 usage, input or I/O error, 3 stopped early (output marked partial).\n")
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "sim: unexpected argument %q; want flags only (see -h)\n", fs.Arg(0))
+		return exitUsage
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if *list {
+		spec := model.Default()
+		for _, n := range scenarios.Names() {
+			sc, err := scenarios.Get(n, spec)
+			desc := ""
+			if err == nil {
+				desc = sc.Description
+			}
+			fmt.Fprintf(stdout, "%-20s %s\n", n, desc)
+		}
+		return exitOK
+	}
+	if *format != "table" && *format != "json" {
+		fmt.Fprintf(stderr, "sim: -format %q; want table or json\n", *format)
+		return exitUsage
+	}
+	if *progress != "auto" && *progress != "always" && *progress != "never" {
+		fmt.Fprintf(stderr, "sim: -progress %q; want auto, always or never\n", *progress)
+		return exitUsage
+	}
+	if *workers < 0 {
+		fmt.Fprintf(stderr, "sim: -workers %d; want 0 (one per CPU) or more\n", *workers)
+		return exitUsage
+	}
+	sc, err := scenarios.Open(*scenario, model.Default())
+	if err != nil {
+		fmt.Fprintf(stderr, "sim: %v\n", err)
+		return exitUsage
+	}
+	cfg := sc.Config
+	if set["seed"] {
+		cfg.Seed = *seed
+	}
+	if set["replications"] {
+		if *reps < 1 || *reps > 10000 {
+			fmt.Fprintf(stderr, "sim: -replications %d; want 1 to 10000\n", *reps)
+			return exitUsage
+		}
+		cfg.Replications = *reps
+	}
+	if set["horizon"] {
+		h, ok := parseDuration(*horizon)
+		if !ok || h <= cfg.Warmup || h > 100*8760 {
+			fmt.Fprintf(stderr, "sim: -horizon %q; want a duration with a unit (such as 90d or 2000h) longer than the warm-up (%s) and at most 100 years\n", *horizon, hours(cfg.Warmup))
+			return exitUsage
+		}
+		cfg.Horizon = h
+	}
+	if err := cfg.Validate(); err != nil {
+		fmt.Fprintf(stderr, "%v\n", err)
+		return exitUsage
+	}
+	if *outDir != "" {
+		if fi, err := os.Stat(*outDir); err != nil || !fi.IsDir() {
+			fmt.Fprintf(stderr, "sim: -o %s: not a directory\n", *outDir)
+			return exitUsage
+		}
+	}
+	fmt.Fprintf(stderr, "sim: scenario %s, seed %d, %s of %s\n", sc.Name, cfg.Seed, plural(cfg.Replications, "replication"), hours(cfg.Horizon))
+	fmt.Fprintf(stderr, "sim: reproduce with: go run ./cmd/sim -scenario %s -seed %d -replications %d -horizon %s\n",
+		*scenario, cfg.Seed, cfg.Replications, hoursFlag(cfg.Horizon))
+
+	ctx, stop := interrupt()
+	defer stop()
+	var done atomic.Int64 // simulated minutes
+	total := float64(cfg.Replications) * cfg.Horizon
+	bar := startProgress(stderr, *progress, total, &done)
+	start := time.Now()
+	sum, err := sim.Run(ctx, cfg, sim.Options{Workers: *workers, Progress: func(h float64) {
+		done.Add(int64(math.Round(h * 60)))
+	}})
+	bar.stop()
+	if err != nil {
+		fmt.Fprintf(stderr, "sim: %v\n", err)
+		return exitUsage
+	}
+	elapsed := time.Since(start)
+	rep := &report{Scenario: sc.Name, Description: sc.Description, Summary: sum, spec: cfg.Spec}
+	var table, js bytes.Buffer
+	writeTable(&table, rep)
+	if err := writeJSON(&js, rep); err != nil {
+		fmt.Fprintf(stderr, "sim: %v\n", err)
+		return exitUsage
+	}
+	var csv bytes.Buffer
+	writeCSV(&csv, rep)
+	files := map[string][]byte{}
+	if *csvFile != "" {
+		files[*csvFile] = csv.Bytes()
+	}
+	if *outDir != "" {
+		files[filepath.Join(*outDir, "summary.txt")] = table.Bytes()
+		files[filepath.Join(*outDir, "summary.json")] = js.Bytes()
+		files[filepath.Join(*outDir, "series.csv")] = csv.Bytes()
+	}
+	for _, name := range sortedNames(files) {
+		if err := writeAtomic(name, files[name]); err != nil {
+			fmt.Fprintf(stderr, "sim: %v\n", err)
+			return exitUsage
+		}
+	}
+	out := table.Bytes()
+	if *format == "json" {
+		out = js.Bytes()
+	}
+	if _, err := stdout.Write(out); err != nil {
+		fmt.Fprintf(stderr, "sim: writing the summary: %v\n", err)
+		return exitUsage
+	}
+	fmt.Fprintf(stderr, "sim: %d events in %.1fs (%.1f million per second)\n", sum.Events, elapsed.Seconds(), float64(sum.Events)/elapsed.Seconds()/1e6)
+	if sum.Partial {
+		fmt.Fprintf(stderr, "sim: stopped early; the output covers what was simulated and is marked partial\n")
+		return exitPartial
+	}
+	return exitOK
+}
+
+func sortedNames(m map[string][]byte) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	for i := range out {
+		for j := i + 1; j < len(out); j++ {
+			if out[j] < out[i] {
+				out[i], out[j] = out[j], out[i]
+			}
+		}
+	}
+	return out
+}
+
+// writeAtomic writes data to a temporary file beside name and renames it,
+// so that name is never half-written.
+func writeAtomic(name string, data []byte) error {
+	dir := filepath.Dir(name)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(name)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	tmp := f.Name()
+	werr := f.Chmod(0o644)
+	if werr == nil {
+		_, werr = f.Write(data)
+	}
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Rename(tmp, name)
+	}
+	if werr != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("writing %s: %w", name, werr)
+	}
+	return nil
+}
+
+func parseDuration(s string) (float64, bool) {
+	s = strings.TrimSpace(s)
+	if len(s) < 2 {
+		return 0, false
+	}
+	mult := map[byte]float64{'s': 1.0 / 3600, 'm': 1.0 / 60, 'h': 1, 'd': 24, 'w': 168}
+	m, ok := mult[s[len(s)-1]]
+	if !ok {
+		return 0, false
+	}
+	v, err := strconv.ParseFloat(s[:len(s)-1], 64)
+	if err != nil || !(v > 0) || math.IsInf(v, 0) {
+		return 0, false
+	}
+	return v * m, true
+}
+
+// hoursFlag renders hours as a -horizon value that parses back exactly.
+func hoursFlag(h float64) string {
+	if d := h / 24; d == math.Trunc(d) {
+		return strconv.FormatFloat(d, 'f', -1, 64) + "d"
+	}
+	return strconv.FormatFloat(h, 'f', -1, 64) + "h"
+}
+
+// progressBar shows a bar with an ETA on stderr once a run has lasted a
+// second: redrawn on a terminal, one plain line every few seconds
+// otherwise.
+type progressBar struct {
+	quit chan struct{}
+	wg   sync.WaitGroup
+}
+
+func startProgress(w io.Writer, mode string, totalHours float64, done *atomic.Int64) *progressBar {
+	pb := &progressBar{quit: make(chan struct{})}
+	f, isFile := w.(*os.File)
+	if mode == "never" || (mode == "auto" && !isFile) {
+		return pb
+	}
+	terminal := false
+	if isFile {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			terminal = true
+		}
+	}
+	total := int64(math.Round(totalHours * 60))
+	pb.wg.Add(1)
+	go func() {
+		defer pb.wg.Done()
+		delay := time.Second
+		if mode == "always" {
+			delay = 0
+		}
+		select {
+		case <-pb.quit:
+			return
+		case <-time.After(delay):
+		}
+		opts := []mpb.ContainerOption{mpb.WithOutput(w), mpb.WithWidth(40)}
+		if !terminal {
+			opts = append(opts, mpb.WithAutoRefresh(), mpb.WithRefreshRate(5*time.Second))
+		}
+		p := mpb.New(opts...)
+		bar := p.AddBar(total,
+			mpb.PrependDecorators(decor.Name("simulating "), decor.Percentage(decor.WCSyncSpace)),
+			mpb.AppendDecorators(decor.Name("ETA "), decor.AverageETA(decor.ET_STYLE_GO)),
+		)
+		tick := time.NewTicker(100 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-pb.quit:
+				if cur := done.Load(); cur >= total {
+					bar.SetCurrent(total)
+				} else {
+					bar.SetCurrent(cur)
+					bar.Abort(false)
+				}
+				p.Wait()
+				return
+			case <-tick.C:
+				bar.SetCurrent(min(done.Load(), total-1))
+			}
+		}
+	}()
+	return pb
+}
+
+func (pb *progressBar) stop() {
+	close(pb.quit)
+	pb.wg.Wait()
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}
