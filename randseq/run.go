@@ -295,8 +295,10 @@ func (b brokenTarget) State() model.State       { return model.State{} }
 // Probes returns the actions tried on a [Target] in st besides the one
 // applied: every start of every operation on every disk with no
 // argument, the first and the last server and the first and the last
-// disk's snapshot; every completion of every operation on every disk; and
-// both power switches of every server. Most of them the model refuses.
+// disk's snapshot; the completions (succeed, fail, bg-succeed, bg-fail)
+// on every disk of the operation it runs, of its background operation,
+// and of the first and the last operation of the spec; and both power
+// switches of every server. Most of them the model refuses.
 func Probes(sys *model.System, st *model.State) []model.Action {
 	var out []model.Action
 	args := []uint8{model.NoArg, 0}
@@ -311,8 +313,17 @@ func Probes(sys *model.System, st *model.State) []model.Action {
 			for _, a := range args {
 				out = append(out, model.Action{Kind: model.Start, Op: model.OpID(op), Disk: d, Arg: a})
 			}
+		}
+		last := model.OpID(len(sys.Spec.Ops) - 1)
+		ops := []model.OpID{0, last}
+		for _, op := range []model.OpID{st.Disks[d].Op, st.Disks[d].Bg} {
+			if op != model.NoOp && op != 0 && op != last {
+				ops = append(ops, op)
+			}
+		}
+		for _, op := range ops {
 			for _, k := range []model.ActionKind{model.Succeed, model.Fail, model.BgSucceed, model.BgFail} {
-				out = append(out, model.Action{Kind: k, Op: model.OpID(op), Disk: d, Arg: model.NoArg})
+				out = append(out, model.Action{Kind: k, Op: op, Disk: d, Arg: model.NoArg})
 			}
 		}
 	}
