@@ -65,6 +65,19 @@
 // each must still break its property on its mutant and break nothing on
 // the default spec.
 //
+// # Comparing an implementation with the model
+//
+// With [Options].Target, every sequence is also applied to a fresh
+// implementation (a [Target]: Apply an action, read the State). After
+// every step it must have accepted the step, be in the model's state
+// (statuses, running operations, attachments, sizes, counters, power),
+// and refuse, unchanged, every probe the model refuses ([Probes]: starts
+// of every operation on every disk, completions, power switches). A
+// disagreement breaks [PropMatchesModel] and shrinks like any failure.
+// The tests drive the simulator's per-disk engine (sim.DiskEngine) this
+// way on every setup, and check that an engine compiled from a mutant
+// spec is told apart from the model.
+//
 // # Mutation score
 //
 // TestMutantsAreKilled runs each mutant spec of the model package
