@@ -78,8 +78,7 @@ type Failure struct {
 	ShrunkViolation Violation
 	// GopterShrunk is the length gopter's own shrinking reached (dropping
 	// aligned chunks of commands and shrinking each command's fields);
-	// Shrunk is shorter when dropping two commands at once, which gopter
-	// does not try, shortened it further.
+	// Shrunk is shorter when [Runner.Minimize] shortened it further.
 	GopterShrunk int
 	// Tries is the number of sequences run while shrinking.
 	Tries int
@@ -130,7 +129,6 @@ type Runner struct {
 	// Bookkeeping of one run of the gopter property.
 	sequences  int
 	found      *Failure
-	last       *executor
 	cov        coverage
 	minimizing bool
 }
@@ -338,9 +336,9 @@ func Probes(sys *model.System, st *model.State) []model.Action {
 // nothing): the target must accept a, reach the model's state, and then
 // refuse, without changing, every probe the model refuses there. The
 // initial state is probed before the first step.
-func (e *executor) compare(from *model.State, a model.Action, to *model.State) string {
+func (e *executor) compare(from *model.State, a model.Action, to *model.State, first bool) string {
 	sys := e.r.sys
-	if len(e.trace) == 0 {
+	if first {
 		if msg := e.probe(from, "in the initial state"); msg != "" {
 			return msg
 		}
@@ -400,13 +398,14 @@ func (e *executor) apply(a model.Action) *stepResult {
 		// The sequence already failed: the rest of it does not matter.
 		return res
 	}
+	first := len(e.trace) == 0
 	e.trace = append(e.trace, a)
 	if e.r.found == nil {
 		e.r.cov.add(e.r.sys, a, &next)
 	}
 	var v *Violation
 	if e.target != nil {
-		if msg := e.compare(&from, a, &next); msg != "" {
+		if msg := e.compare(&from, a, &next, first); msg != "" {
 			v = &Violation{Property: PropMatchesModel, Message: msg}
 		}
 	}
@@ -441,10 +440,12 @@ func (r *Runner) failed(e *executor) {
 		r.found = &Failure{Violation: *e.violation, Sequence: r.sequences, Found: r.format(e.trace)}
 		r.found.Shrunk = r.found.Found
 		r.found.ShrunkViolation = *e.violation
+		r.found.GopterShrunk = len(e.trace)
 		return
 	}
 	r.found.Shrunk = r.format(e.trace)
 	r.found.ShrunkViolation = *e.violation
+	r.found.GopterShrunk = len(e.trace)
 }
 
 func (r *Runner) format(trace []model.Action) []string {
@@ -501,9 +502,7 @@ func (r *Runner) Commands() commands.Commands {
 	init := r.sys.Init()[0]
 	return &commands.ProtoCommands{
 		NewSystemUnderTestFunc: func(commands.State) commands.SystemUnderTest {
-			e := r.newExecutor()
-			r.last = e
-			return e
+			return r.newExecutor()
 		},
 		InitialStateGen: gen.Const(init),
 		GenCommandFunc:  r.genStep,
@@ -533,7 +532,7 @@ func (r *Runner) Properties() *gopter.Properties {
 }
 
 func (r *Runner) reset() {
-	r.sequences, r.found, r.last, r.cov = 0, nil, nil, coverage{}
+	r.sequences, r.found, r.cov = 0, nil, coverage{}
 }
 
 // Result returns the outcome of the last run of [Runner.Properties].
@@ -580,7 +579,6 @@ func (r *Runner) Minimize() {
 	r.minimizing = true
 	defer func() { r.minimizing = false }()
 	prop := r.found.ShrunkViolation.Property
-	r.found.GopterShrunk = len(r.found.Shrunk)
 	var acts []model.Action
 	for _, text := range r.found.Shrunk {
 		a, err := ParseAction(r.sys, text)

@@ -87,3 +87,28 @@ func TestTargetThatDisagrees(t *testing.T) {
 		})
 	}
 }
+
+// acceptsAll is a target that accepts everything and never changes.
+type acceptsAll struct{ st model.State }
+
+func (a *acceptsAll) Apply(model.Action) error { return nil }
+func (a *acceptsAll) State() model.State       { return a.st }
+
+// TestTargetProbedInInitialState: a target that accepts a refused action
+// before anything happened is caught at the first step.
+func TestTargetProbedInInitialState(t *testing.T) {
+	su, _ := SetupByName("default")
+	sys, err := model.NewSystem(model.Default(), su.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := func() (Target, error) { return &acceptsAll{st: sys.Init()[0]}, nil }
+	r, err := New(model.Default(), su, Options{Seed: 1, Sequences: 5, Steps: 10, Target: target})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := r.Run(nil).Failure
+	if f == nil || len(f.Shrunk) != 1 || !strings.Contains(f.ShrunkViolation.Message, "which the model refuses in the initial state") {
+		t.Fatalf("got %+v; want a one-step failure in the initial state", f)
+	}
+}
