@@ -42,6 +42,9 @@ type SystemModel struct {
 
 	mu      sync.Mutex
 	workers []*sysWorker
+
+	// direct turns the successor cache off (see [sysWorker.Visit]).
+	direct bool
 }
 
 // NewSystemModel returns the model of sys. It fails when a state of sys does
@@ -100,7 +103,7 @@ func (m *SystemModel) Properties() []Property { return m.props }
 
 // NewWorker implements [Model].
 func (m *SystemModel) NewWorker() Worker {
-	w := &sysWorker{m: m}
+	w := &sysWorker{m: m, l: &m.l}
 	w.statusStates = make([]uint64, len(m.sys.Spec.Statuses)+1)
 	n := len(m.sys.Spec.Ops)
 	w.started, w.succeeded, w.failed = make([]uint64, n), make([]uint64, n), make([]uint64, n)
@@ -131,9 +134,16 @@ type sysWorker struct {
 	powerOff, powerOn          uint64
 	orbits                     uint64
 	orbitsOverflow             bool
+
+	memo      map[memoKey]uint64 // span in arena: start<<16 | count
+	arena     []memoSucc
+	arenaKept int // the arena's length covered by memo
+	l         *layout
 }
 
-func (w *sysWorker) Visit(key uint64, v *Visit) {
+// visitDirect is Visit without the successor cache: every action is
+// computed and every step rule evaluated on the full state.
+func (w *sysWorker) visitDirect(key uint64, v *Visit) {
 	m := w.m
 	sys := m.sys
 	st := &w.st
@@ -187,6 +197,31 @@ func (w *sysWorker) Visit(key uint64, v *Visit) {
 }
 
 func (w *sysWorker) count(st *model.State) {
+	for _, a := range w.acts {
+		if a.Kind == model.PowerOff {
+			w.powerOff++
+		} else if a.Kind == model.PowerOn {
+			w.powerOn++
+		} else {
+			w.countAction(a)
+		}
+	}
+	w.countState(st)
+}
+
+func (w *sysWorker) countAction(a model.Action) {
+	switch a.Kind {
+	case model.Start:
+		w.started[a.Op]++
+	case model.Succeed, model.BgSucceed:
+		w.succeeded[a.Op]++
+	case model.Fail, model.BgFail:
+		w.failed[a.Op]++
+	}
+}
+
+// countState counts the statuses of st and its orbit.
+func (w *sysWorker) countState(st *model.State) {
 	var seen uint64
 	for d := 0; d < int(st.NDisks); d++ {
 		s := st.Disks[d].Status
@@ -199,20 +234,6 @@ func (w *sysWorker) count(st *model.State) {
 		if seen&(1<<i) == 0 {
 			seen |= 1 << i
 			w.statusStates[i]++
-		}
-	}
-	for _, a := range w.acts {
-		switch a.Kind {
-		case model.Start:
-			w.started[a.Op]++
-		case model.Succeed, model.BgSucceed:
-			w.succeeded[a.Op]++
-		case model.Fail, model.BgFail:
-			w.failed[a.Op]++
-		case model.PowerOff:
-			w.powerOff++
-		case model.PowerOn:
-			w.powerOn++
 		}
 	}
 	o, ok := w.m.orbit(st)

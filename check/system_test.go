@@ -358,3 +358,46 @@ func TestTooManyBits(t *testing.T) {
 		t.Errorf("got %v, want an error about 64 bits", err)
 	}
 }
+
+// TestCacheAgainstDirect compares exploration with the successor cache
+// against exploration that computes every action and step rule on the
+// full state: the same states in the same order, the same transitions,
+// violations, witnesses and labels.
+func TestCacheAgainstDirect(t *testing.T) {
+	specs := map[string]*model.Spec{"default": model.Default()}
+	files, _ := filepath.Glob("../model/testdata/mutants/*.yaml")
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".yaml")
+		specs[name] = mutant(t, name)
+	}
+	for name, spec := range specs {
+		for _, sym := range []bool{false, true} {
+			sys := mustSys(t, spec, smallConfig())
+			cached, direct := mustModel(t, sys, sym), mustModel(t, sys, sym)
+			direct.direct = true
+			a := explore(t, cached, Options{})
+			b := explore(t, direct, Options{})
+			if a.States != b.States || a.Transitions != b.Transitions || a.Witnessed != b.Witnessed || !reflect.DeepEqual(a.Violations, b.Violations) {
+				t.Fatalf("%s (symmetry %v): cached %d states %d transitions %v; direct %d, %d, %v", name, sym,
+					a.States, a.Transitions, a.Violations, b.States, b.Transitions, b.Violations)
+			}
+			wa, wb := cached.NewWorker(), direct.NewWorker()
+			var va, vb Visit
+			for i := 0; i < a.States; i++ {
+				if a.Key(uint32(i)) != b.Key(uint32(i)) {
+					t.Fatalf("%s: state %d differs", name, i)
+				}
+				if i%7 != 0 {
+					continue
+				}
+				va.reset()
+				vb.reset()
+				wa.Visit(a.Key(uint32(i)), &va)
+				wb.Visit(a.Key(uint32(i)), &vb)
+				if !reflect.DeepEqual(va.Labels, vb.Labels) {
+					t.Fatalf("%s: labels of state %d differ", name, i)
+				}
+			}
+		}
+	}
+}
