@@ -16,7 +16,6 @@ func benchConfig() model.Config {
 	return cfg
 }
 
-
 func BenchmarkExplore(b *testing.B) {
 	for _, sym := range []bool{false, true} {
 		name := "full"

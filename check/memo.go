@@ -35,10 +35,7 @@ type memoSucc struct {
 // each time.
 const memoCap = 1 << 20
 
-func (l *layout) diskMask(d int) uint64 {
-	w := 2*l.wStatus + l.wOp + l.wStep + l.wArg + l.wBg + l.wSnap + l.wBack + 1 + l.ns + l.wSize[d]
-	return 1<<uint(w) - 1
-}
+func (l *layout) diskMask(d int) uint64 { return l.mask[d] }
 
 // Visit implements [Worker].
 func (w *sysWorker) Visit(key uint64, v *Visit) {

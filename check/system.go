@@ -245,19 +245,39 @@ func (w *sysWorker) countState(st *model.State) {
 }
 
 // layout places the fields of a state in a uint64: the power switches in
-// the lowest bits, then each disk's fields.
+// the lowest bits, then each disk's fields. A disk's status, running
+// operation, step, origin and argument go together into one "work" code:
+// at rest (no operation) the status alone; during an operation, the
+// operation, its step (which fixes the status), one of the statuses it may
+// start from and one of its arguments. The codes are numbered from the
+// spec, so that only the combinations that can occur take a value.
 type layout struct {
-	nd, ns, nStatus, nOps                        int
-	wStatus, wOp, wStep, wArg, wBg, wSnap, wBack int
-	argNone                                      uint64
-	bgCode                                       [256]uint8
-	bgOps                                        []model.OpID
-	minSize                                      [model.MaxDisks]uint32
-	wSize                                        [model.MaxDisks]int
-	base                                         [model.MaxDisks]uint
-	total                                        int
-	tmpl                                         model.State
-	argKind                                      []model.ArgKind
+	nd, ns, nStatus, nOps    int
+	wWork, wBg, wSnap, wBack int
+	bgCode                   [256]uint8
+	bgOps                    []model.OpID
+	minSize                  [model.MaxDisks]uint32
+	wSize                    [model.MaxDisks]int
+	base                     [model.MaxDisks]uint
+	mask                     [model.MaxDisks]uint64
+	total                    int
+	tmpl                     model.State
+	argKind                  []model.ArgKind
+
+	// work codes: opBase[op] + (step*len(origins)+origin index)*nargs + arg
+	work     []work
+	opBase   []int
+	nArgs    []int
+	nOrigins []int
+	nSteps   []int
+	origin   [][256]int16 // per operation: index of an origin status, -1 if none
+}
+
+// work is what a work code stands for.
+type work struct {
+	status, origin model.StatusID
+	op             model.OpID
+	step, arg      uint8
 }
 
 func width(values uint64) int {
@@ -272,18 +292,61 @@ func (l *layout) init(sys *model.System) error {
 	spec := sys.Spec
 	l.nd, l.ns = len(cfg.Disks), cfg.Servers
 	l.nStatus, l.nOps = len(spec.Statuses), len(spec.Ops)
-	l.wStatus = width(uint64(l.nStatus + 2))
-	l.wOp = width(uint64(l.nOps + 1))
-	l.wStep = width(model.MaxSteps)
-	l.argNone = uint64(max(l.ns, l.nd))
-	l.wArg = width(l.argNone + 1)
+	for i := 0; i < l.nStatus+2; i++ {
+		l.work = append(l.work, work{status: l.statusOf(uint64(i)), op: model.NoOp})
+	}
+	l.opBase = make([]int, l.nOps)
+	l.nArgs = make([]int, l.nOps)
+	l.nOrigins = make([]int, l.nOps)
+	l.origin = make([][256]int16, l.nOps)
 	for i := range spec.Ops {
-		l.argKind = append(l.argKind, spec.Ops[i].Arg)
-		if spec.Ops[i].Background {
+		op := &spec.Ops[i]
+		l.argKind = append(l.argKind, op.Arg)
+		if op.Background {
 			l.bgOps = append(l.bgOps, model.OpID(i))
 			l.bgCode[i] = uint8(len(l.bgOps))
 		}
+		for j := range l.origin[i] {
+			l.origin[i][j] = -1
+		}
+		var origins []model.StatusID
+		if op.Creates {
+			origins = append(origins, model.NoDisk)
+		} else {
+			for _, f := range op.From {
+				if l.origin[i][f.Status] < 0 {
+					l.origin[i][f.Status] = int16(len(origins))
+					origins = append(origins, f.Status)
+				}
+			}
+		}
+		if op.Creates {
+			l.origin[i][model.NoDisk] = 0
+		}
+		args := []uint8{model.NoArg}
+		switch op.Arg {
+		case model.ArgServer:
+			args = nil
+			for a := 0; a < l.ns; a++ {
+				args = append(args, uint8(a))
+			}
+		case model.ArgSnapshot:
+			args = nil
+			for a := 0; a < l.nd; a++ {
+				args = append(args, uint8(a))
+			}
+		}
+		l.opBase[i], l.nArgs[i], l.nOrigins[i] = len(l.work), len(args), len(origins)
+		l.nSteps = append(l.nSteps, len(op.Steps))
+		for step, st := range op.Steps {
+			for _, o := range origins {
+				for _, a := range args {
+					l.work = append(l.work, work{status: st.Status, origin: o, op: model.OpID(i), step: uint8(step), arg: a})
+				}
+			}
+		}
 	}
+	l.wWork = width(uint64(len(l.work)))
 	l.wBg = width(uint64(len(l.bgOps) + 1))
 	l.wSnap, l.wBack = 8, 8
 	if b := cfg.Bounds.Snapshots; b > 0 {
@@ -306,7 +369,9 @@ func (l *layout) init(sys *model.System) error {
 		l.minSize[d] = uint32(lo)
 		l.wSize[d] = width(hi - lo + 1)
 		l.base[d] = uint(off)
-		off += 2*l.wStatus + l.wOp + l.wStep + l.wArg + l.wBg + l.wSnap + l.wBack + 1 + l.ns + l.wSize[d]
+		w := l.wWork + l.wBg + l.wSnap + l.wBack + 1 + l.ns + l.wSize[d]
+		l.mask[d] = 1<<uint(w) - 1
+		off += w
 	}
 	l.total = off
 	if off > 64 {
@@ -345,24 +410,21 @@ func (l *layout) pack(st *model.State) uint64 {
 }
 
 func (l *layout) packDisk(d int, k *model.Disk) uint64 {
-	v := l.statusCode(k.Status)
-	sh := l.wStatus
-	op := uint64(k.Op)
+	var v uint64
 	if k.Op == model.NoOp {
-		op = uint64(l.nOps)
+		v = l.statusCode(k.Status)
+	} else {
+		arg := 0
+		if k.Arg != model.NoArg {
+			arg = int(k.Arg)
+		}
+		o := l.origin[k.Op][k.Origin]
+		if o < 0 || arg >= l.nArgs[k.Op] || int(k.Step) >= l.nSteps[k.Op] {
+			panic(fmt.Sprintf("check: disk %d is in an operation the layout does not foresee: op %d step %d origin %d arg %d", d, k.Op, k.Step, k.Origin, k.Arg))
+		}
+		v = uint64(l.opBase[k.Op] + (int(k.Step)*l.nOrigins[k.Op]+int(o))*l.nArgs[k.Op] + arg)
 	}
-	v |= op << sh
-	sh += l.wOp
-	v |= uint64(k.Step) << sh
-	sh += l.wStep
-	v |= l.statusCode(k.Origin) << sh
-	sh += l.wStatus
-	arg := uint64(k.Arg)
-	if k.Arg == model.NoArg {
-		arg = l.argNone
-	}
-	v |= arg << sh
-	sh += l.wArg
+	sh := l.wWork
 	if k.Bg != model.NoOp {
 		v |= uint64(l.bgCode[k.Bg]) << sh
 	}
@@ -394,18 +456,10 @@ func (l *layout) unpack(key uint64, st *model.State) {
 		v := key >> l.base[d]
 		k := &st.Disks[d]
 		sh := 0
-		k.Status = l.statusOf(field(v, &sh, l.wStatus))
-		if op := field(v, &sh, l.wOp); op == uint64(l.nOps) {
-			k.Op = model.NoOp
-		} else {
-			k.Op = model.OpID(op)
-		}
-		k.Step = uint8(field(v, &sh, l.wStep))
-		k.Origin = l.statusOf(field(v, &sh, l.wStatus))
-		if a := field(v, &sh, l.wArg); a == l.argNone {
-			k.Arg = model.NoArg
-		} else {
-			k.Arg = uint8(a)
+		wk := &l.work[field(v, &sh, l.wWork)]
+		k.Status, k.Op, k.Step = wk.status, wk.op, wk.step
+		if wk.op != model.NoOp {
+			k.Origin, k.Arg = wk.origin, wk.arg
 		}
 		if b := field(v, &sh, l.wBg); b == 0 {
 			k.Bg = model.NoOp
