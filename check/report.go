@@ -384,7 +384,7 @@ func graphRules(m *SystemModel, res *Result, verdict map[string]string, viol map
 	loc := project(m, res)
 	if cyc := loc.transitionalCycle(spec); len(cyc) > 0 && verdict[model.PropTransitionalLeft] == Holds {
 		verdict[model.PropTransitionalLeft] = Violated
-		tv := traceFor(m, res, Violation{Prop: -1, State: loc.firstState[cyc[0]], Action: -1})
+		tv := traceFor(m, res, Violation{Prop: -1, State: loc.firstState(m, res, cyc), Action: -1})
 		var names []string
 		seen := map[string]bool{}
 		for _, c := range cyc {
@@ -449,12 +449,11 @@ func transitional(sys *model.System, st *model.State) string {
 // projection deletes the disk cannot be left towards deletion in the full
 // graph either.
 type local struct {
-	ids        map[localKey]int32
-	status     []model.StatusID
-	attached   []bool
-	firstState []uint32
-	from, to   []int32
-	lab        []uint8
+	ids      map[localKey]int32
+	status   []model.StatusID
+	attached []bool
+	from, to []int32
+	lab      []uint8
 }
 
 type localKey struct {
@@ -462,31 +461,67 @@ type localKey struct {
 	class uint8
 }
 
+func (loc *local) node(m *SystemModel, k localKey) int32 {
+	if v, ok := loc.ids[k]; ok {
+		return v
+	}
+	v := int32(len(loc.status))
+	loc.ids[k] = v
+	l := &m.l
+	loc.status = append(loc.status, l.work[k.disk&(1<<uint(l.wWork)-1)].status)
+	att := (k.disk >> uint(l.wWork+l.wBg+l.wSnap+l.wBack+1)) & (1<<uint(l.ns) - 1)
+	loc.attached = append(loc.attached, att != 0)
+	return v
+}
+
+// project builds the projection from the successor caches of the workers,
+// which hold the list of every disk situation met; without them (cache
+// off or full) it expands every state again.
 func project(m *SystemModel, res *Result) *local {
 	loc := &local{ids: map[localKey]int32{}}
-	class := map[model.DiskConfig]uint8{}
-	for _, d := range m.sys.Config.Disks {
-		if _, ok := class[d]; !ok {
-			class[d] = uint8(len(class))
+	class := make([]uint8, len(m.sys.Config.Disks))
+	classes := map[model.DiskConfig]uint8{}
+	for d, dc := range m.sys.Config.Disks {
+		if _, ok := classes[dc]; !ok {
+			classes[dc] = uint8(len(classes))
 		}
-	}
-	id := func(st *model.State, d int, state uint32) int32 {
-		k := localKey{m.l.packDisk(d, &st.Disks[d]), class[m.sys.Config.Disks[d]]}
-		if v, ok := loc.ids[k]; ok {
-			return v
-		}
-		v := int32(len(loc.status))
-		loc.ids[k] = v
-		loc.status = append(loc.status, st.Disks[d].Status)
-		loc.attached = append(loc.attached, st.Disks[d].Attached != 0)
-		loc.firstState = append(loc.firstState, state)
-		return v
+		class[d] = classes[dc]
 	}
 	type edge struct {
 		from, to int32
 		lab      uint8
 	}
 	seen := map[edge]bool{}
+	add := func(d int, from, to uint64, lab uint8) {
+		e := edge{loc.node(m, localKey{from, class[d]}), loc.node(m, localKey{to, class[d]}), lab}
+		if !seen[e] {
+			seen[e] = true
+			loc.from = append(loc.from, e.from)
+			loc.to = append(loc.to, e.to)
+			loc.lab = append(loc.lab, e.lab)
+		}
+	}
+	m.mu.Lock()
+	workers := append([]*sysWorker(nil), m.workers...)
+	m.mu.Unlock()
+	cached := !m.direct
+	for _, w := range workers {
+		if len(w.memo) >= memoCap {
+			cached = false
+		}
+	}
+	if cached {
+		for _, w := range workers {
+			for mk, sp := range w.memo {
+				d := int(mk.ctx >> 40)
+				loc.node(m, localKey{mk.local, class[d]})
+				for _, s := range w.arena[sp>>16 : sp>>16+sp&0xffff] {
+					add(d, mk.local, s.local, s.lab)
+				}
+			}
+		}
+		return loc
+	}
 	var st, next model.State
 	var acts []model.Action
 	sys := m.sys
@@ -503,19 +538,40 @@ func project(m *SystemModel, res *Result) *local {
 			if a.Kind == model.Start && sys.Spec.Ops[a.Op].Actor == model.Operator {
 				lab = LabelOperator
 			}
-			e := edge{id(&st, int(a.Disk), uint32(i)), id(&next, int(a.Disk), uint32(i)), lab}
-			if !seen[e] {
-				seen[e] = true
-				loc.from = append(loc.from, e.from)
-				loc.to = append(loc.to, e.to)
-				loc.lab = append(loc.lab, e.lab)
-			}
+			d := int(a.Disk)
+			add(d, m.l.packDisk(d, &st.Disks[d]), m.l.packDisk(d, &next.Disks[d]), lab)
 		}
 		for d := 0; d < int(st.NDisks); d++ {
-			id(&st, d, uint32(i))
+			loc.node(m, localKey{m.l.packDisk(d, &st.Disks[d]), class[d]})
 		}
 	}
 	return loc
+}
+
+// firstState returns the smallest index of a state in which some disk is
+// in one of the situations of set.
+func (loc *local) firstState(m *SystemModel, res *Result, set []int32) uint32 {
+	want := map[int32]bool{}
+	for _, v := range set {
+		want[v] = true
+	}
+	class := map[model.DiskConfig]uint8{}
+	for _, dc := range m.sys.Config.Disks {
+		if _, ok := class[dc]; !ok {
+			class[dc] = uint8(len(class))
+		}
+	}
+	var st model.State
+	for i := 0; i < res.States; i++ {
+		m.l.unpack(res.Key(uint32(i)), &st)
+		for d := 0; d < int(st.NDisks); d++ {
+			k := localKey{m.l.packDisk(d, &st.Disks[d]), class[m.sys.Config.Disks[d]]}
+			if id, ok := loc.ids[k]; ok && want[id] {
+				return uint32(i)
+			}
+		}
+	}
+	panic("check: a disk situation of the projection is in no state")
 }
 
 // canDelete reports, per situation, whether a path of edges without a label
@@ -550,9 +606,9 @@ func (l *local) canDelete(skip uint8) []bool {
 }
 
 // transitionalCycle returns the situations that lie on a cycle of edges
-// between transitional situations (found by peeling the situations without
-// a transitional predecessor or successor until none is left), in order of
-// first appearance.
+// between transitional situations, or between two such cycles (found by
+// peeling the situations without a transitional predecessor or successor
+// until none is left).
 func (l *local) transitionalCycle(spec *model.Spec) []int32 {
 	n := len(l.status)
 	tr := func(i int32) bool {
@@ -601,7 +657,6 @@ func (l *local) transitionalCycle(spec *model.Spec) []int32 {
 			cyc = append(cyc, i)
 		}
 	}
-	sort.Slice(cyc, func(a, b int) bool { return l.firstState[cyc[a]] < l.firstState[cyc[b]] })
 	return cyc
 }
 

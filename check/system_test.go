@@ -401,3 +401,50 @@ func TestCacheAgainstDirect(t *testing.T) {
 		}
 	}
 }
+
+// TestTransitionalCycle builds a spec in which a failed attachment leaves
+// the disk in Detaching, from where a retry goes through Attaching again:
+// every transitional status can still be left (a retry may succeed), but a
+// disk can cycle between the two for ever.
+func TestTransitionalCycle(t *testing.T) {
+	src := string(model.DefaultSpecSource())
+	old := "    failure: origin\n    effects: [attach]\n"
+	if strings.Count(src, old) != 1 {
+		t.Fatal("the attach operation of the default spec changed; update the test")
+	}
+	src = strings.Replace(src, old, "    failure: Detaching\n    effects: [attach]\n", 1)
+	src += `
+  - name: retry_attach
+    title: Retrying an attachment
+    actor: customer
+    arg: server
+    from:
+      - status: Detaching
+        basis: {tag: inferred, reason: a test of cycles}
+    through: [Attaching]
+    success: In-use
+    failure: Detaching
+    effects: [attach]
+    basis: {tag: inferred, reason: a test of cycles}
+`
+	spec, err := model.Load("cycle.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Check(mustSys(t, spec, smallConfig()), Config{Symmetry: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v *Violated_
+	for i := range rep.Violations {
+		if rep.Violations[i].Property == model.PropTransitionalLeft {
+			v = &rep.Violations[i]
+		}
+	}
+	if v == nil {
+		t.Fatalf("%s not violated: %+v", model.PropTransitionalLeft, rep.Properties)
+	}
+	if !strings.Contains(v.Detail, "cycle") || !strings.Contains(v.Detail, "Attaching, Detaching") || len(v.Trace) == 0 {
+		t.Errorf("detail %q, %d steps", v.Detail, len(v.Trace))
+	}
+}
