@@ -331,6 +331,18 @@ func Explore(m Model, opt Options) (*Result, error) {
 			pending += int64(cap(o.cands)) * 16
 		}
 		r.PeakBytes = max(r.PeakBytes, s.bytes()+pending)
+		// In parallel when every candidate would fit within the limits.
+		m := 0
+		for c := range outs {
+			m += len(outs[c].cands)
+		}
+		if workers > 1 && m >= parallelInsert && fits(s, opt, m, pending) {
+			r.PeakBytes = max(r.PeakBytes, s.bytes()+pending+levelBytes(m)+grownBytes(s, m))
+			s.insertLevel(outs, workers)
+			stored.Store(int64(s.n))
+			r.levels = append(r.levels, uint32(s.n))
+			continue
+		}
 	insert:
 		for c := range outs {
 			for _, cd := range outs[c].cands {
@@ -362,6 +374,32 @@ func Explore(m Model, opt Options) (*Result, error) {
 	}
 	r.Elapsed = time.Since(start)
 	return r, nil
+}
+
+// parallelInsert is the number of candidates from which a level's new
+// states are stored in parallel.
+var parallelInsert = 1 << 12
+
+// grownBytes bounds the memory the store adds for m more states.
+func grownBytes(s *store, m int) int64 {
+	size := len(s.tab)
+	for (s.n+m)*4 > size*3 {
+		size += size / 2
+	}
+	var b int64
+	if size != len(s.tab) {
+		b = int64(size) * 4
+	}
+	return b + int64(m+blockSize)*8
+}
+
+// fits reports whether m more states, and the memory to store them in
+// parallel, stay within the limits.
+func fits(s *store, opt Options, m int, pending int64) bool {
+	if s.n+m >= maxStates || (opt.MaxStates > 0 && s.n+m > opt.MaxStates) {
+		return false
+	}
+	return opt.MaxMemory <= 0 || s.bytes()+pending+levelBytes(m)+grownBytes(s, m) <= opt.MaxMemory
 }
 
 func trailing(x uint64) int {

@@ -209,11 +209,18 @@ func naiveBFS(g *graphModel) (depth map[uint64]int, maxDepth int) {
 }
 
 func TestRandomGraphsAgainstNaiveBFS(t *testing.T) {
+	// Store every level in parallel with 2 workers, however small.
+	defer func(n int) { parallelInsert = n }(parallelInsert)
+	parallelInsert = 1
 	for seed := uint64(1); seed <= 30; seed++ {
 		g := randomModel(seed, 3000)
 		want, wantDepth := naiveBFS(g)
 		r1 := explore(t, g, Options{Workers: 1})
 		r2 := explore(t, g, Options{Workers: 2})
+		r3 := explore(t, g, Options{Workers: 3})
+		if r3.States != r1.States || !reflect.DeepEqual(r1.Violations, r3.Violations) {
+			t.Fatalf("seed %d: 1 and 3 workers differ", seed)
+		}
 		if r1.States != len(want) || r1.Depth != wantDepth {
 			t.Fatalf("seed %d: got %d states depth %d, want %d depth %d", seed, r1.States, r1.Depth, len(want), wantDepth)
 		}

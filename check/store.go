@@ -108,6 +108,16 @@ func (s *store) add(k uint64) uint32 {
 	return idx
 }
 
+// appendKey stores k at the next index without entering it in the table.
+func (s *store) appendKey(k uint64) {
+	idx := uint32(s.n)
+	if s.n&blockMask == 0 {
+		s.blocks = append(s.blocks, make([]uint64, blockSize))
+	}
+	s.blocks[idx>>blockBits][idx&blockMask] = k
+	s.n++
+}
+
 func (s *store) place(tab []uint32, k uint64, idx uint32) {
 	h := fmix(k)
 	i := slot(h, len(tab))
