@@ -105,6 +105,7 @@ type StatusCount struct {
 type OpCount struct {
 	Op        string `json:"op"`
 	Actor     string `json:"actor"`
+	Shape     string `json:"shape"` // steps, instant (takes effect when it starts) or background
 	Started   uint64 `json:"started"`
 	Succeeded uint64 `json:"succeeded"`
 	Failed    uint64 `json:"failed"`
@@ -195,7 +196,14 @@ func Check(sys *model.System, cfg Config) (*Report, error) {
 	}
 	rep.Coverage.Statuses = append(rep.Coverage.Statuses, StatusCount{spec.StatusName(model.Gone), statusStates[nst]})
 	for i := 0; i < nops; i++ {
-		rep.Coverage.Operations = append(rep.Coverage.Operations, OpCount{spec.Ops[i].Name, spec.Ops[i].Actor.String(), started[i], succ[i], fail[i]})
+		shape := "steps"
+		switch {
+		case spec.Ops[i].Background:
+			shape = "background"
+		case spec.Ops[i].Instant():
+			shape = "instant"
+		}
+		rep.Coverage.Operations = append(rep.Coverage.Operations, OpCount{spec.Ops[i].Name, spec.Ops[i].Actor.String(), shape, started[i], succ[i], fail[i]})
 	}
 
 	// Verdicts of the properties the explorer evaluates.

@@ -64,22 +64,28 @@ func writeText(w io.Writer, o *output) error {
 	}
 	tw.Flush()
 
-	fmt.Fprintf(bw, "\ncoverage: states in which some disk has the status\n")
-	tw = tabwriter.NewWriter(bw, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "status\tstates\t\n")
+	stored := ""
+	if c.Symmetry {
+		stored = " (stored states, one per symmetry class)"
+	}
+	fmt.Fprintf(bw, "\ncoverage: states in which some disk has the status%s\n", stored)
+	rows := [][]string{{"status", "states"}}
 	for _, s := range r.Coverage.Statuses {
-		fmt.Fprintf(tw, "%s\t%d\t\n", s.Status, s.States)
+		rows = append(rows, []string{s.Status, fmt.Sprint(s.States)})
 	}
-	tw.Flush()
-	fmt.Fprintf(bw, "\ncoverage: transitions per operation\n")
-	tw = tabwriter.NewWriter(bw, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "operation\tactor\tstarted\tsucceeded\tfailed\t\n")
+	table(bw, rows, 1)
+	fmt.Fprintf(bw, "\ncoverage: transitions per operation%s\n", stored)
+	rows = [][]string{{"operation", "actor", "started", "succeeded", "failed"}}
 	for _, op := range r.Coverage.Operations {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t\n", op.Op, op.Actor, op.Started, op.Succeeded, op.Failed)
+		sc, fl := fmt.Sprint(op.Succeeded), fmt.Sprint(op.Failed)
+		if op.Shape == "instant" {
+			sc, fl = "-", "-"
+		}
+		rows = append(rows, []string{op.Op, op.Actor, fmt.Sprint(op.Started), sc, fl})
 	}
-	fmt.Fprintf(tw, "power-off\tcustomer\t%d\t\t\t\n", r.Coverage.PowerOff)
-	fmt.Fprintf(tw, "power-on\tcustomer\t%d\t\t\t\n", r.Coverage.PowerOn)
-	tw.Flush()
+	rows = append(rows, []string{"power-off", "customer", fmt.Sprint(r.Coverage.PowerOff), "-", "-"})
+	rows = append(rows, []string{"power-on", "customer", fmt.Sprint(r.Coverage.PowerOn), "-", "-"})
+	table(bw, rows, 2)
 
 	fmt.Fprintf(bw, "\nfindings\n")
 	if len(r.Findings) == 0 {
@@ -99,6 +105,28 @@ func writeText(w io.Writer, o *output) error {
 		fmt.Fprintf(bw, "  final state: %s\n", v.Final)
 	}
 	return bw.Flush()
+}
+
+// table prints rows with two spaces of indent, the first text columns
+// aligned left and the columns from numeric on aligned right.
+func table(w io.Writer, rows [][]string, numeric int) {
+	width := make([]int, len(rows[0]))
+	for _, r := range rows {
+		for i, c := range r {
+			width[i] = max(width[i], len(c))
+		}
+	}
+	for _, r := range rows {
+		var b strings.Builder
+		for i, c := range r {
+			if i < numeric {
+				fmt.Fprintf(&b, "  %-*s", width[i], c)
+			} else {
+				fmt.Fprintf(&b, "  %*s", width[i], c)
+			}
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
 }
 
 func writeTrace(w io.Writer, trace []check.TraceStep) {
