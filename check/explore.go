@@ -279,12 +279,17 @@ func Explore(m Model, opt Options) (*Result, error) {
 		outs = outs[:nchunks]
 		var next atomic.Int64
 		var wg sync.WaitGroup
+		// The successors waiting to be stored must fit in the memory the
+		// store leaves; if they do not, the level is given up whole.
+		var pendingBytes atomic.Int64
+		var overflow atomic.Bool
+		room := opt.MaxMemory - s.bytes()
 		for w := range ws {
 			wg.Add(1)
 			go func(w Worker) {
 				defer wg.Done()
 				var v Visit
-				for {
+				for !overflow.Load() {
 					c := int(next.Add(1) - 1)
 					if c >= nchunks {
 						return
@@ -315,10 +320,18 @@ func Explore(m Model, opt Options) (*Result, error) {
 						}
 					}
 					expanded.Add(int64(b - a))
+					if opt.MaxMemory > 0 && pendingBytes.Add(int64(cap(out.cands))*16) > room {
+						overflow.Store(true)
+						return
+					}
 				}
 			}(ws[w])
 		}
 		wg.Wait()
+		if overflow.Load() {
+			r.Stop = MaxMemory
+			break
+		}
 		r.Expanded = int(hi)
 		var pending int64
 		for c := range outs {

@@ -161,6 +161,24 @@ func TestMaxStates(t *testing.T) {
 	}
 }
 
+// A level whose successors alone exceed the memory left is given up whole.
+func TestMaxMemoryInALevel(t *testing.T) {
+	star := &graphModel{init: []uint64{0}, succ: map[uint64][]uint64{}}
+	for i := uint64(1); i <= 100000; i++ {
+		star.succ[0] = append(star.succ[0], i)
+	}
+	for _, w := range []int{1, 2} {
+		r := explore(t, star, Options{Workers: w, MaxMemory: 600 << 10})
+		if r.Stop != MaxMemory || r.States != 1 || r.Expanded != 0 || r.Transitions != 0 {
+			t.Errorf("workers %d: got %s with %d states, %d expanded, %d transitions; want max-memory, 1, 0, 0",
+				w, r.Stop, r.States, r.Expanded, r.Transitions)
+		}
+	}
+	if r := explore(t, star, Options{MaxMemory: 8 << 20}); r.Stop != Complete || r.States != 100001 {
+		t.Errorf("got %s with %d states, want complete with 100001", r.Stop, r.States)
+	}
+}
+
 // randomModel is a random graph of n states whose keys are spread over
 // the uint64 range.
 func randomModel(seed uint64, n int) *graphModel {

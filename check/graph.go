@@ -21,9 +21,11 @@ type Graph struct {
 // Edges returns the number of edges.
 func (g *Graph) Edges() int { return len(g.src) }
 
-// GraphBytes estimates the memory [Result.Graph] needs.
+// GraphBytes bounds the memory [Result.Graph] needs: while it is built,
+// the edges are held forwards (with the slack of growing lists) and
+// backwards.
 func (r *Result) GraphBytes() int64 {
-	return int64(r.Transitions)*10 + int64(r.States)*8
+	return int64(r.Transitions)*15 + int64(r.States)*10
 }
 
 // Graph expands every state again and returns the graph. It needs a

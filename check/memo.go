@@ -33,7 +33,7 @@ type memoSucc struct {
 
 // memoCap bounds the cache of each worker; beyond it, lists are computed
 // each time.
-const memoCap = 1 << 20
+const memoCap = 1 << 18
 
 func (l *layout) diskMask(d int) uint64 { return l.mask[d] }
 

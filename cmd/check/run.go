@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -87,6 +88,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	copt := check.Config{Symmetry: o.symmetry, Options: check.Options{
 		Workers: workers, MaxStates: o.maxStates, MaxMemory: o.maxMemory,
 	}}
+	if o.maxMemory > 0 {
+		// A soft limit for the garbage collector a little above the
+		// budget, which covers the state store and graph: old tables and
+		// level buffers are then reclaimed before the heap grows past it.
+		debug.SetMemoryLimit(o.maxMemory + o.maxMemory/4 + 256<<20)
+	}
 	var prog *progress
 	if o.progress {
 		prog = newProgress(stderr)
