@@ -176,6 +176,12 @@ type chunkOut struct {
 // depend on the number of workers, so neither does the order of discovery.
 const chunk = 256
 
+// recentBits sizes the cache of keys each goroutine looked up last.
+const (
+	recentBits = 15
+	recentSize = 1 << recentBits
+)
+
 // Explore searches m breadth-first from its initial states and returns the
 // states found, the first violation of each property and the properties
 // witnessed. Level by level, the workers expand disjoint ranges of the
@@ -289,6 +295,14 @@ func Explore(m Model, opt Options) (*Result, error) {
 			go func(w Worker) {
 				defer wg.Done()
 				var v Visit
+				// Keys this goroutine looked up on this level: a key met
+				// again is either stored or already a candidate with a
+				// smaller (parent, action), as each goroutine takes the
+				// chunks in increasing order. Interleavings make many such
+				// repeats (a then b, b then a), and this spares their
+				// lookups in the large table.
+				var recent [recentSize]uint64
+				var valid [recentSize]bool
 				for !overflow.Load() {
 					c := int(next.Add(1) - 1)
 					if c >= nchunks {
@@ -314,6 +328,11 @@ func Explore(m Model, opt Options) (*Result, error) {
 							}
 						}
 						for ai, k := range v.Succ {
+							slot := (k * 0x9E3779B97F4A7C15) >> (64 - recentBits)
+							if valid[slot] && recent[slot] == k {
+								continue
+							}
+							recent[slot], valid[slot] = k, true
 							if _, ok := s.find(k); !ok {
 								out.cands = append(out.cands, cand{k, i, uint32(ai)})
 							}
