@@ -21,16 +21,19 @@ type Graph struct {
 // Edges returns the number of edges.
 func (g *Graph) Edges() int { return len(g.src) }
 
-// GraphBytes bounds the memory [Result.Graph] needs: while it is built,
-// the edges are held forwards (with the slack of growing lists) and
-// backwards.
+// GraphBytes bounds the memory [Result.Graph] and the searches on it
+// need: 5 bytes per edge, and per state 8 while it is built and then up to
+// 4 for the queue of a search and its bit sets.
 func (r *Result) GraphBytes() int64 {
-	return int64(r.Transitions)*15 + int64(r.States)*10
+	return int64(r.Transitions)*5 + int64(r.States)*13
 }
 
-// Graph expands every state again and returns the graph. It needs a
+// Graph expands every state twice more, once to count each state's
+// predecessors and once to list them, and returns the graph. It needs a
 // complete exploration, and fails when [Result.GraphBytes] would exceed the
-// memory left by the exploration's budget.
+// memory left by the exploration's budget. The order of each state's
+// predecessors depends on the scheduling of the workers; nothing computed
+// from the graph does.
 func (r *Result) Graph() (*Graph, error) {
 	if r.Stop != Complete {
 		return nil, fmt.Errorf("check: the graph needs a complete exploration (stopped at %s)", r.Stop)
@@ -46,64 +49,44 @@ func (r *Result) Graph() (*Graph, error) {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	n := r.States
-	type fwd struct {
-		cnt []uint8 // out-degree per state, capped by the 255 actions a visit may have
-		dst []uint32
-		lab []uint8
-	}
-	nchunks := (n + chunk - 1) / chunk
-	outs := make([]fwd, nchunks)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	var tooMany atomic.Bool
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			wk := r.model.NewWorker()
-			var v Visit
-			for {
-				c := int(next.Add(1) - 1)
-				if c >= nchunks {
-					return
-				}
-				a, b := c*chunk, min((c+1)*chunk, n)
-				o := &outs[c]
-				o.cnt = make([]uint8, b-a)
-				for i := a; i < b; i++ {
-					v.reset()
-					wk.Visit(r.store.key(uint32(i)), &v)
-					if len(v.Succ) > 255 {
-						tooMany.Store(true)
+	g := &Graph{n: n, off: make([]uint32, n+1)}
+	// each calls f(u, v, label) for every edge, in parallel.
+	each := func(f func(u, v uint32, lab uint8)) {
+		nchunks := (n + chunk - 1) / chunk
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for w := 0; w < workers; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				wk := r.model.NewWorker()
+				var v Visit
+				for {
+					c := int(next.Add(1) - 1)
+					if c >= nchunks {
 						return
 					}
-					o.cnt[i-a] = uint8(len(v.Succ))
-					for j, k := range v.Succ {
-						idx, ok := r.store.find(k)
-						if !ok {
-							panic("check: a successor of a stored state is not stored")
+					for i := c * chunk; i < min((c+1)*chunk, n); i++ {
+						v.reset()
+						wk.Visit(r.store.key(uint32(i)), &v)
+						for j, k := range v.Succ {
+							idx, ok := r.store.find(k)
+							if !ok {
+								panic("check: a successor of a stored state is not stored")
+							}
+							var l uint8
+							if j < len(v.Labels) {
+								l = v.Labels[j]
+							}
+							f(uint32(i), idx, l)
 						}
-						o.dst = append(o.dst, idx)
-						var l uint8
-						if j < len(v.Labels) {
-							l = v.Labels[j]
-						}
-						o.lab = append(o.lab, l)
 					}
 				}
-			}
-		}()
-	}
-	wg.Wait()
-	if tooMany.Load() {
-		return nil, fmt.Errorf("check: a state has more than 255 successors")
-	}
-	g := &Graph{n: n, off: make([]uint32, n+1)}
-	for c := range outs {
-		for _, d := range outs[c].dst {
-			g.off[d+1]++
+			}()
 		}
+		wg.Wait()
 	}
+	each(func(u, v uint32, lab uint8) { atomic.AddUint32(&g.off[v+1], 1) })
 	for i := 0; i < n; i++ {
 		g.off[i+1] += g.off[i]
 	}
@@ -112,21 +95,11 @@ func (r *Result) Graph() (*Graph, error) {
 	g.lab = make([]uint8, m)
 	pos := make([]uint32, n)
 	copy(pos, g.off[:n])
-	for c := range outs {
-		o := &outs[c]
-		e := 0
-		for j, cnt := range o.cnt {
-			u := uint32(c*chunk + j)
-			for k := 0; k < int(cnt); k++ {
-				d := o.dst[e]
-				g.src[pos[d]] = u
-				g.lab[pos[d]] = o.lab[e]
-				pos[d]++
-				e++
-			}
-		}
-		outs[c] = fwd{}
-	}
+	each(func(u, v uint32, lab uint8) {
+		p := atomic.AddUint32(&pos[v], 1) - 1
+		g.src[p] = u
+		g.lab[p] = lab
+	})
 	return g, nil
 }
 
