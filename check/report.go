@@ -47,7 +47,7 @@ type Report struct {
 	StoreBytes  int64        `json:"store_bytes"`
 	Seconds     float64      `json:"-"`
 	Properties  []PropResult `json:"properties"`
-	Violations  []Violated_  `json:"violations"`
+	Violations  []Counterexample  `json:"violations"`
 	Coverage    Coverage     `json:"coverage"`
 	Findings    []Finding    `json:"findings"`
 }
@@ -62,9 +62,9 @@ type PropResult struct {
 	Holds   bool   `json:"holds"`
 }
 
-// Violated_ is a violated property with what is wrong and a shortest trace
+// Counterexample is a violated property with what is wrong and a shortest trace
 // leading to it.
-type Violated_ struct {
+type Counterexample struct {
 	Property string      `json:"property"`
 	Detail   string      `json:"detail"`
 	Trace    []TraceStep `json:"trace"`
@@ -161,7 +161,7 @@ func Check(sys *model.System, cfg Config) (*Report, error) {
 		Depth:       res.Depth,
 		Bits:        m.Bits(),
 		StoreBytes:  res.Bytes,
-		Violations:  []Violated_{},
+		Violations:  []Counterexample{},
 		Findings:    []Finding{},
 	}
 	complete := res.Stop == Complete
@@ -208,7 +208,7 @@ func Check(sys *model.System, cfg Config) (*Report, error) {
 
 	// Verdicts of the properties the explorer evaluates.
 	verdict := map[string]string{}
-	viol := map[string]*Violated_{}
+	viol := map[string]*Counterexample{}
 	props := m.Properties()
 	for _, v := range res.Violations {
 		name := props[v.Prop].Name
@@ -227,7 +227,7 @@ func Check(sys *model.System, cfg Config) (*Report, error) {
 			verdict[p.Name] = Unknown
 		case p.Kind == Sometimes:
 			verdict[p.Name] = Violated
-			viol[p.Name] = &Violated_{Property: p.Name, Detail: "no explored transition witnesses it", Trace: []TraceStep{}}
+			viol[p.Name] = &Counterexample{Property: p.Name, Detail: "no explored transition witnesses it", Trace: []TraceStep{}}
 		default:
 			verdict[p.Name] = Holds
 		}
@@ -252,7 +252,7 @@ func Check(sys *model.System, cfg Config) (*Report, error) {
 	switch {
 	case len(missing) > 0 && complete:
 		verdict[model.PropEveryStatus] = Violated
-		viol[model.PropEveryStatus] = &Violated_{Property: model.PropEveryStatus, Trace: []TraceStep{},
+		viol[model.PropEveryStatus] = &Counterexample{Property: model.PropEveryStatus, Trace: []TraceStep{},
 			Detail: "never reached: " + strings.Join(missing, ", ")}
 	case len(missing) > 0:
 		verdict[model.PropEveryStatus] = Unknown
@@ -330,7 +330,7 @@ func addCarry(a, b uint64) (uint64, uint64) {
 // graphRules evaluates transitional-statuses-are-left and
 // disk-can-always-be-deleted on the explored graph, and derives the
 // customer-stuck findings.
-func graphRules(m *SystemModel, res *Result, verdict map[string]string, viol map[string]*Violated_, rep *Report) error {
+func graphRules(m *SystemModel, res *Result, verdict map[string]string, viol map[string]*Counterexample, rep *Report) error {
 	g, err := res.Graph()
 	if err != nil {
 		return err
@@ -673,7 +673,7 @@ func (l *local) transitionalCycle(spec *model.Spec) []int32 {
 // state by choosing at each step the first enabled action whose successor
 // has the next stored key. For a step violation the last action is the
 // first one whose successor has the stored key and violates the property.
-func traceFor(m *SystemModel, res *Result, v Violation) Violated_ {
+func traceFor(m *SystemModel, res *Result, v Violation) Counterexample {
 	sys := m.sys
 	path := res.Path(v.State)
 	cur := sys.Init()[0]
@@ -695,7 +695,7 @@ func traceFor(m *SystemModel, res *Result, v Violation) Violated_ {
 	for _, p := range path[1:] {
 		step(p.Key, nil)
 	}
-	var tv Violated_
+	var tv Counterexample
 	props := m.Properties()
 	if v.Action >= 0 {
 		w := m.NewWorker()

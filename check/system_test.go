@@ -435,7 +435,7 @@ func TestTransitionalCycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var v *Violated_
+	var v *Counterexample
 	for i := range rep.Violations {
 		if rep.Violations[i].Property == model.PropTransitionalLeft {
 			v = &rep.Violations[i]

@@ -179,7 +179,7 @@ type junitSkipped struct {
 func writeJUnit(name string, o *output) error {
 	r := o.Report
 	suite := junitSuite{Name: "check " + filepath.Base(o.Spec), Tests: len(r.Properties)}
-	detail := map[string]check.Violated_{}
+	detail := map[string]check.Counterexample{}
 	for _, v := range r.Violations {
 		detail[v.Property] = v
 	}
