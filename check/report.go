@@ -35,21 +35,21 @@ const (
 // and a shortest trace for each violated property. It holds no pointers
 // and no times beyond Seconds, so that it can be printed or encoded as it is.
 type Report struct {
-	Result      string       `json:"result"` // holds, violated or incomplete
-	Stop        string       `json:"stop"`   // complete, max-states, max-memory or capacity
-	Hint        string       `json:"hint,omitempty"`
-	States      int          `json:"states"`
-	Transitions uint64       `json:"transitions"`
-	Depth       int          `json:"depth"`
-	FullStates  uint64       `json:"full_states"` // states without symmetry reduction (= States without it)
-	FullExact   bool         `json:"full_states_exact"`
-	Bits        int          `json:"bits_per_state"`
-	StoreBytes  int64        `json:"store_bytes"`
-	Seconds     float64      `json:"-"`
-	Properties  []PropResult `json:"properties"`
-	Violations  []Counterexample  `json:"violations"`
-	Coverage    Coverage     `json:"coverage"`
-	Findings    []Finding    `json:"findings"`
+	Result      string           `json:"result"` // holds, violated or incomplete
+	Stop        string           `json:"stop"`   // complete, max-states, max-memory or capacity
+	Hint        string           `json:"hint,omitempty"`
+	States      int              `json:"states"`
+	Transitions uint64           `json:"transitions"`
+	Depth       int              `json:"depth"`
+	FullStates  uint64           `json:"full_states"` // states without symmetry reduction (= States without it)
+	FullExact   bool             `json:"full_states_exact"`
+	Bits        int              `json:"bits_per_state"`
+	StoreBytes  int64            `json:"store_bytes"`
+	Seconds     float64          `json:"-"`
+	Properties  []PropResult     `json:"properties"`
+	Violations  []Counterexample `json:"violations"`
+	Coverage    Coverage         `json:"coverage"`
+	Findings    []Finding        `json:"findings"`
 }
 
 // PropResult is the verdict of one property.
