@@ -213,7 +213,7 @@ func Check(sys *model.System, cfg Config) (*Report, error) {
 	for _, v := range res.Violations {
 		name := props[v.Prop].Name
 		verdict[name] = Violated
-		tv := traceFor(m, res, v)
+		tv, _ := traceFor(m, res, v)
 		viol[name] = &tv
 	}
 	for i, p := range props {
@@ -373,26 +373,28 @@ func graphRules(m *SystemModel, res *Result, verdict map[string]string, viol map
 	verdict[model.PropTransitionalLeft] = Holds
 	if i, bad := firstMissing(g.CanReach(settled, 0)); bad {
 		verdict[model.PropTransitionalLeft] = Violated
-		tv := traceFor(m, res, Violation{Prop: -1, State: i, Action: -1})
-		st := m.State(res.Key(i))
+		tv, st := traceFor(m, res, Violation{Prop: -1, State: i, Action: -1})
 		tv.Detail = "no sequence of actions takes every disk out of its transitional status: " + transitional(sys, &st)
 		viol[model.PropTransitionalLeft] = &tv
 	}
+
+	// Per disk, on the projection of the graph onto one disk's situation.
+	loc := project(m, res)
 
 	// Disks can be deleted.
 	verdict[model.PropDeletable] = Holds
 	if i, bad := firstMissing(g.CanReach(noDisk, 0)); bad {
 		verdict[model.PropDeletable] = Violated
-		tv := traceFor(m, res, Violation{Prop: -1, State: i, Action: -1})
+		tv, st := traceFor(m, res, Violation{Prop: -1, State: i, Action: -1})
 		tv.Detail = "from this state no sequence of actions deletes every disk"
+		if stuck := loc.stuckDisks(m, &st, loc.canDelete(0)); stuck != "" {
+			tv.Detail += ": " + stuck + " can never be deleted"
+		}
 		viol[model.PropDeletable] = &tv
 	}
-
-	// Per disk, on the projection of the graph onto one disk's situation.
-	loc := project(m, res)
 	if cyc := loc.transitionalCycle(spec); len(cyc) > 0 && verdict[model.PropTransitionalLeft] == Holds {
 		verdict[model.PropTransitionalLeft] = Violated
-		tv := traceFor(m, res, Violation{Prop: -1, State: loc.firstState(m, res, cyc), Action: -1})
+		tv, _ := traceFor(m, res, Violation{Prop: -1, State: loc.firstState(m, res, cyc), Action: -1})
 		var names []string
 		seen := map[string]bool{}
 		for _, c := range cyc {
@@ -556,6 +558,28 @@ func project(m *SystemModel, res *Result) *local {
 	return loc
 }
 
+// stuckDisks names the disks of st whose situation cannot reach deletion
+// in the projection.
+func (loc *local) stuckDisks(m *SystemModel, st *model.State, ok []bool) string {
+	class := map[model.DiskConfig]uint8{}
+	for _, dc := range m.sys.Config.Disks {
+		if _, seen := class[dc]; !seen {
+			class[dc] = uint8(len(class))
+		}
+	}
+	var parts []string
+	for d := 0; d < int(st.NDisks); d++ {
+		if !st.Disks[d].Exists() {
+			continue
+		}
+		id, found := loc.ids[localKey{m.l.packDisk(d, &st.Disks[d]), class[m.sys.Config.Disks[d]]}]
+		if found && !ok[id] {
+			parts = append(parts, fmt.Sprintf("d%d in %s", d, m.sys.Spec.StatusName(st.Disks[d].Status)))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
 // firstState returns the smallest index of a state in which some disk is
 // in one of the situations of set.
 func (loc *local) firstState(m *SystemModel, res *Result, set []int32) uint32 {
@@ -673,7 +697,7 @@ func (l *local) transitionalCycle(spec *model.Spec) []int32 {
 // state by choosing at each step the first enabled action whose successor
 // has the next stored key. For a step violation the last action is the
 // first one whose successor has the stored key and violates the property.
-func traceFor(m *SystemModel, res *Result, v Violation) Counterexample {
+func traceFor(m *SystemModel, res *Result, v Violation) (Counterexample, model.State) {
 	sys := m.sys
 	path := res.Path(v.State)
 	cur := sys.Init()[0]
@@ -723,7 +747,7 @@ func traceFor(m *SystemModel, res *Result, v Violation) Counterexample {
 		tv.Trace = []TraceStep{}
 	}
 	tv.Final = sys.FormatState(&cur)
-	return tv
+	return tv, cur
 }
 
 func stuckDisks(sys *model.System, st *model.State) string {

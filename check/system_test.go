@@ -448,3 +448,26 @@ func TestTransitionalCycle(t *testing.T) {
 		t.Errorf("detail %q, %d steps", v.Detail, len(v.Trace))
 	}
 }
+
+// Without the operator a disk in Deletion failed can never be deleted.
+func TestWithoutOperator(t *testing.T) {
+	cfg := smallConfig()
+	cfg.Operator = false
+	rep, err := Check(mustSys(t, model.Default(), cfg), Config{Symmetry: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, v := range rep.Violations {
+		got[v.Property] = v.Detail
+	}
+	if !strings.Contains(got[model.PropDeletable], "in Deletion failed can never be deleted") {
+		t.Errorf("%s: %q", model.PropDeletable, got[model.PropDeletable])
+	}
+	if !strings.Contains(got[model.PropNoDeadlock], "Deletion failed") {
+		t.Errorf("%s: %q", model.PropNoDeadlock, got[model.PropNoDeadlock])
+	}
+	if len(got) != 2 {
+		t.Errorf("violations %v; want only %s and %s", got, model.PropDeletable, model.PropNoDeadlock)
+	}
+}
