@@ -451,7 +451,7 @@ func TestTransitionalCycle(t *testing.T) {
 
 // Without the operator a disk in Deletion failed can never be deleted.
 func TestWithoutOperator(t *testing.T) {
-	cfg := smallConfig()
+	cfg := model.DefaultConfig()
 	cfg.Operator = false
 	rep, err := Check(mustSys(t, model.Default(), cfg), Config{Symmetry: true})
 	if err != nil {
