@@ -123,6 +123,9 @@ func (w *sysWorker) canonKey(k uint64) uint64 {
 	if !w.m.symmetry {
 		return k
 	}
+	if w.m.fast != nil {
+		return w.m.fast.canon(w.l, k)
+	}
 	w.l.unpack(k, &w.next)
 	return w.m.canon(&w.next)
 }

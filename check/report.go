@@ -412,10 +412,10 @@ func graphRules(m *SystemModel, res *Result, verdict map[string]string, viol map
 		status   model.StatusID
 		attached bool
 	}
-	stuck := map[stuckKey]int{}
+	stuck := map[stuckKey]bool{}
 	for id, ok := range loc.canDelete(LabelOperator) {
 		if !ok && loc.status[id] != model.NoDisk && loc.status[id] != model.Gone {
-			stuck[stuckKey{loc.status[id], loc.attached[id]}]++
+			stuck[stuckKey{loc.status[id], loc.attached[id]}] = true
 		}
 	}
 	var keys []stuckKey
@@ -435,7 +435,7 @@ func graphRules(m *SystemModel, res *Result, verdict map[string]string, viol map
 		}
 		name := spec.StatusName(k.status)
 		rep.Findings = append(rep.Findings, Finding{Kind: model.FindNoCustomerWay, Status: name,
-			Text: fmt.Sprintf("the customer alone cannot delete a disk in %s %s (%d explored situations of one disk); only the operator can", name, where, stuck[k])})
+			Text: fmt.Sprintf("the customer alone cannot delete a disk in %s %s; only the operator can", name, where)})
 	}
 	return nil
 }
@@ -471,6 +471,45 @@ type localKey struct {
 	class uint8
 }
 
+// localKey returns the node of disk d's situation bits. With symmetry, the
+// situations that differ by a relabelling of the servers are one node:
+// the stored states carry one labelling of each class, and a successor
+// another, and whether a disk can be deleted does not depend on it. The
+// representative puts the attached servers first, the target of the
+// running operation first among them if attached, else right after them.
+func (m *SystemModel) localKey(d int, bits uint64, class uint8) localKey {
+	if !m.symmetry {
+		return localKey{bits, class}
+	}
+	l := &m.l
+	workMask := uint64(1)<<uint(l.wWork) - 1
+	attSh := uint(l.wWork + l.wBg + l.wSnap + l.wBack + 1)
+	attMask := uint64(1)<<uint(l.ns) - 1
+	code := int(bits & workMask)
+	att := (bits >> attSh) & attMask
+	n := bitsOnes(att)
+	w := l.work[code]
+	if w.op != model.NoOp && l.argKind[w.op] == model.ArgServer && w.arg != model.NoArg {
+		arg := n // not attached to its target: the target comes after
+		if att&(1<<w.arg) != 0 {
+			arg = 0
+		}
+		code = code - int(w.arg) + arg
+	}
+	att = 1<<uint(n) - 1
+	bits = bits&^workMask | uint64(code)
+	bits = bits&^(attMask<<attSh) | att<<attSh
+	return localKey{bits, class}
+}
+
+func bitsOnes(x uint64) int {
+	n := 0
+	for ; x != 0; x &= x - 1 {
+		n++
+	}
+	return n
+}
+
 func (loc *local) node(m *SystemModel, k localKey) int32 {
 	if v, ok := loc.ids[k]; ok {
 		return v
@@ -503,7 +542,7 @@ func project(m *SystemModel, res *Result) *local {
 	}
 	seen := map[edge]bool{}
 	add := func(d int, from, to uint64, lab uint8) {
-		e := edge{loc.node(m, localKey{from, class[d]}), loc.node(m, localKey{to, class[d]}), lab}
+		e := edge{loc.node(m, m.localKey(d, from, class[d])), loc.node(m, m.localKey(d, to, class[d])), lab}
 		if !seen[e] {
 			seen[e] = true
 			loc.from = append(loc.from, e.from)
@@ -524,7 +563,7 @@ func project(m *SystemModel, res *Result) *local {
 		for _, w := range workers {
 			for mk, sp := range w.memo {
 				d := int(mk.ctx >> 40)
-				loc.node(m, localKey{mk.local, class[d]})
+				loc.node(m, m.localKey(d, mk.local, class[d]))
 				for _, s := range w.arena[sp>>16 : sp>>16+sp&0xffff] {
 					add(d, mk.local, s.local, s.lab)
 				}
@@ -552,7 +591,7 @@ func project(m *SystemModel, res *Result) *local {
 			add(d, m.l.packDisk(d, &st.Disks[d]), m.l.packDisk(d, &next.Disks[d]), lab)
 		}
 		for d := 0; d < int(st.NDisks); d++ {
-			loc.node(m, localKey{m.l.packDisk(d, &st.Disks[d]), class[d]})
+			loc.node(m, m.localKey(d, m.l.packDisk(d, &st.Disks[d]), class[d]))
 		}
 	}
 	return loc
@@ -572,7 +611,7 @@ func (loc *local) stuckDisks(m *SystemModel, st *model.State, ok []bool) string 
 		if !st.Disks[d].Exists() {
 			continue
 		}
-		id, found := loc.ids[localKey{m.l.packDisk(d, &st.Disks[d]), class[m.sys.Config.Disks[d]]}]
+		id, found := loc.ids[m.localKey(d, m.l.packDisk(d, &st.Disks[d]), class[m.sys.Config.Disks[d]])]
 		if found && !ok[id] {
 			parts = append(parts, fmt.Sprintf("d%d in %s", d, m.sys.Spec.StatusName(st.Disks[d].Status)))
 		}
@@ -597,7 +636,7 @@ func (loc *local) firstState(m *SystemModel, res *Result, set []int32) uint32 {
 	for i := 0; i < res.States; i++ {
 		m.l.unpack(res.Key(uint32(i)), &st)
 		for d := 0; d < int(st.NDisks); d++ {
-			k := localKey{m.l.packDisk(d, &st.Disks[d]), class[m.sys.Config.Disks[d]]}
+			k := m.localKey(d, m.l.packDisk(d, &st.Disks[d]), class[m.sys.Config.Disks[d]])
 			if id, ok := loc.ids[k]; ok && want[id] {
 				return uint32(i)
 			}

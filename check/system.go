@@ -45,6 +45,8 @@ type SystemModel struct {
 
 	// direct turns the successor cache off (see [sysWorker.Visit]).
 	direct bool
+	// fast canonicalises keys directly when only servers are symmetric.
+	fast *fastSym
 }
 
 // NewSystemModel returns the model of sys. It fails when a state of sys does
@@ -57,6 +59,9 @@ func NewSystemModel(sys *model.System, symmetry bool) (*SystemModel, error) {
 	m.perms = [][]int{identity(len(sys.Config.Disks))}
 	if symmetry {
 		m.perms = diskPerms(sys.Config.Disks)
+		if len(m.perms) == 1 && sys.Config.Servers >= 2 && sys.Config.Servers <= fastServers {
+			m.fast = newFastSym(&m.l)
+		}
 	}
 	for _, p := range sys.Properties() {
 		var k Kind
@@ -613,6 +618,9 @@ func (m *SystemModel) canon(st *model.State) uint64 {
 	if !m.symmetry {
 		return m.l.pack(st)
 	}
+	if m.fast != nil {
+		return m.fast.canon(&m.l, m.l.pack(st))
+	}
 	t := *st
 	m.l.serverCanon(&t)
 	best := m.l.pack(&t)
@@ -632,6 +640,9 @@ func (m *SystemModel) canon(st *model.State) uint64 {
 func (m *SystemModel) orbit(st *model.State) (uint64, bool) {
 	if !m.symmetry {
 		return 1, true
+	}
+	if m.fast != nil {
+		return m.fast.orbit(&m.l, m.l.pack(st)), true
 	}
 	key := m.l.pack(st)
 	fix := 0

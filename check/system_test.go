@@ -176,6 +176,9 @@ func TestSymmetryReduction(t *testing.T) {
 		{"two equal disks", model.Default(), model.Config{
 			Disks:   []model.DiskConfig{{Size: 10}, {Size: 10}},
 			Servers: 2, Bounds: model.Bounds{Snapshots: 1, Backups: 1, SizeSteps: 1}, Operator: true, Power: true}},
+		{"two servers, two kinds of disk", model.Default(), model.Config{
+			Disks:   []model.DiskConfig{{Shared: true, Size: 10}, {System: true, Size: 1023}},
+			Servers: 2, Bounds: model.Bounds{Snapshots: 1, Backups: 1, SizeSteps: 1}, Operator: true, Power: true}},
 		{"three servers", model.Default(), model.Config{
 			Disks:   []model.DiskConfig{{Shared: true, Size: 10}},
 			Servers: 3, Bounds: model.Bounds{Snapshots: 1, Backups: 1, SizeSteps: 1}, Operator: true, Power: true}},
@@ -213,6 +216,16 @@ func TestSymmetryReduction(t *testing.T) {
 			}
 			if !reflect.DeepEqual(repF.Properties, repR.Properties) {
 				t.Errorf("verdicts differ:\n%+v\n%+v", repF.Properties, repR.Properties)
+			}
+			findings := func(r *Report) map[string]bool {
+				out := map[string]bool{}
+				for _, f := range r.Findings {
+					out[f.Text] = true
+				}
+				return out
+			}
+			if !reflect.DeepEqual(findings(repF), findings(repR)) {
+				t.Errorf("findings differ:\n%v\n%v", findings(repF), findings(repR))
 			}
 			for i := range repF.Violations {
 				if len(repF.Violations[i].Trace) != len(repR.Violations[i].Trace) {
