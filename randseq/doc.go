@@ -89,5 +89,8 @@
 // disk that no action can move, even with every server powered off. The
 // test logs a table (go test -v ./randseq -run TestMutantsAreKilled):
 // mutant, rule, setup, killed, sequences until found, length found,
-// length after gopter's shrinking and after [Runner.Minimize].
+// length after gopter's shrinking and after [Runner.Minimize]; and, from
+// the exhaustive search of package check on a small configuration,
+// killed, states discovered until the violation, and the length of the
+// shortest trace.
 package randseq

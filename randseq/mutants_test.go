@@ -8,6 +8,7 @@ import (
 	"testing"
 	"text/tabwriter"
 
+	"evsim/check"
 	"evsim/model"
 )
 
@@ -19,6 +20,52 @@ type killRow struct {
 	found, shrunk         int // length of the failing sequence, found and shrunk
 	gopterShrunk          int // length after gopter's shrinking alone
 	by                    string
+
+	// The exhaustive search (package check) of a small configuration.
+	exConfig string
+	exKilled bool
+	exStates int // states discovered up to the violating one
+	exTrace  int // actions in the shortest trace
+	exTotal  int // states of the whole search
+}
+
+// exhaustive explores the mutant's small configuration (the default one,
+// or one shared disk and 17 servers for the shared attachment limit) with
+// symmetry reduction and reports whether the property want is violated,
+// the number of states discovered (breadth-first) up to the first
+// violating state, and the number of actions of its shortest trace.
+func exhaustive(t *testing.T, m mutant, want string, row *killRow) {
+	t.Helper()
+	cfg, name := model.DefaultConfig(), "default"
+	if m.name == "shared-exceeds-16" {
+		cfg, name = model.Config{Disks: []model.DiskConfig{{Shared: true, Size: 10}}, Servers: 17, Bounds: model.Bounds{Snapshots: 1, Backups: 1, SizeSteps: 1}}, "1 shared disk, 17 servers"
+	}
+	row.exConfig = name
+	sys, err := model.NewSystem(m.spec, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sm, err := check.NewSystemModel(sys, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := check.Explore(sm, check.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	row.exTotal = res.States
+	props := sm.Properties()
+	for _, v := range res.Violations {
+		if props[v.Prop].Name != want {
+			continue
+		}
+		row.exKilled = true
+		row.exStates = int(v.State) + 1
+		row.exTrace = len(res.Path(v.State)) - 1 // the path starts at the initial state
+		if v.Action >= 0 {
+			row.exTrace++ // a step rule: the violating action itself
+		}
+	}
 }
 
 // TestMutantsAreKilled runs every mutant spec of the model package through
@@ -27,6 +74,13 @@ type killRow struct {
 // transitional statuses, but it sees the disk that is stuck at its end:
 // transitional-statuses-are-left is killed by no-deadlock (an existing
 // disk with no action that can move it).
+//
+// The same mutants go through the exhaustive search of package check on a
+// small configuration (the default one; one shared disk on 17 servers for
+// the shared attachment limit), with symmetry reduction: the table adds
+// whether it found the violation, how many states it had discovered
+// (breadth-first) up to the violating state, and the length of the
+// shortest trace, which a shrunk random sequence can be compared with.
 //
 // With -update it rewrites testdata/regress/<mutant>.txt from the shrunk
 // sequences, which TestRegressions replays.
@@ -57,6 +111,10 @@ func TestMutantsAreKilled(t *testing.T) {
 				}
 			}
 		}
+		exhaustive(t, m, want, &row)
+		if !row.exKilled {
+			t.Errorf("mutant %s survived the exhaustive search of %s (%d states): want %s broken", m.name, row.exConfig, row.exTotal, want)
+		}
 		if !row.killed {
 			t.Errorf("mutant %s survived %d sequences of %d steps on %s (seed %d): want %s broken, got %q",
 				m.name, res.Sequences, steps, su.Name, seed, want, row.by)
@@ -73,8 +131,8 @@ func TestMutantsAreKilled(t *testing.T) {
 func formatKillTable(rows []killRow) string {
 	var b strings.Builder
 	w := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "mutant\tbreaks\tsetup\tkilled by random sequences\tsequences until found\tfound length\tgopter shrunk\tshrunk length")
-	killed := 0
+	fmt.Fprintln(w, "mutant\tbreaks\trandom setup\tkilled by random sequences\tsequences until found\tfound length\tgopter shrunk\tshrunk length\texhaustive config\tkilled by exhaustive\tstates until found\tof states\ttrace length")
+	killed, exKilled := 0, 0
 	for _, r := range rows {
 		yes := "no"
 		if r.killed {
@@ -84,9 +142,18 @@ func formatKillTable(rows []killRow) string {
 				yes = "yes (" + r.by + ")"
 			}
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\n", r.mutant, r.breaks, r.setup, yes, r.sequences, r.found, r.gopterShrunk, r.shrunk)
+		exYes := "no"
+		if r.exKilled {
+			exYes = "yes"
+			exKilled++
+			if r.breaks == model.PropTransitionalLeft {
+				exYes = "yes (" + model.PropNoDeadlock + ")"
+			}
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\t%s\t%d\t%d\t%d\n", r.mutant, r.breaks, r.setup, yes, r.sequences, r.found, r.gopterShrunk, r.shrunk,
+			r.exConfig, exYes, r.exStates, r.exTotal, r.exTrace)
 	}
 	w.Flush()
-	fmt.Fprintf(&b, "killed %d of %d\n", killed, len(rows))
+	fmt.Fprintf(&b, "killed by random sequences: %d of %d; by exhaustive search: %d of %d\n", killed, len(rows), exKilled, len(rows))
 	return b.String()
 }

@@ -110,8 +110,8 @@ type Result struct {
 	Passed bool
 }
 
-// check is one property a runner checks after every step.
-type check struct {
+// propCheck is one property a runner checks after every step.
+type propCheck struct {
 	name  string
 	state func(s *model.System, st *model.State) string
 	step  func(s *model.System, from *model.State, a model.Action, to *model.State) string
@@ -124,7 +124,7 @@ type Runner struct {
 	setup   Setup
 	weights Weights
 	opt     Options
-	checks  []check
+	checks  []propCheck
 
 	// Bookkeeping of one run of the gopter property.
 	sequences  int
@@ -182,13 +182,13 @@ func New(spec *model.Spec, setup Setup, opt Options) (*Runner, error) {
 		}
 		known = append(known, p.Name)
 		if len(want) == 0 || want[p.Name] {
-			r.checks = append(r.checks, check{name: p.Name, state: p.State, step: p.Step})
+			r.checks = append(r.checks, propCheck{name: p.Name, state: p.State, step: p.Step})
 			delete(want, p.Name)
 		}
 	}
 	known = append(known, model.PropNoDeadlock, model.PropTransitionalLeft)
 	if len(want) == 0 || want[model.PropNoDeadlock] {
-		r.checks = append(r.checks, check{name: model.PropNoDeadlock, state: stuck})
+		r.checks = append(r.checks, propCheck{name: model.PropNoDeadlock, state: stuck})
 		delete(want, model.PropNoDeadlock)
 	}
 	known = append(known, PropMatchesModel)
