@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -29,7 +30,7 @@ func budget(t *testing.T) (seed int64, sequences, steps int) {
 	switch v := os.Getenv("EVSIM_SEED"); v {
 	case "":
 	case "random":
-		seed = time.Now().UnixNano() % 1_000_000_000
+		seed = randomSeed()
 	default:
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
@@ -51,6 +52,10 @@ func budget(t *testing.T) (seed int64, sequences, steps int) {
 	}
 	return seed, sequences, steps
 }
+
+// randomSeed draws the seed of EVSIM_SEED=random once per test binary,
+// so that every test of a run uses, and prints, the same one.
+var randomSeed = sync.OnceValue(func() int64 { return time.Now().UnixNano() % 1_000_000_000 })
 
 // mutant is one mutant spec of the model package's testdata.
 type mutant struct {
