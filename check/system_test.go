@@ -513,3 +513,29 @@ func TestWithoutOperator(t *testing.T) {
 		t.Errorf("violations %v; want only %s and %s", got, model.PropDeletable, model.PropNoDeadlock)
 	}
 }
+
+// With less memory the graph is built in two passes; the verdicts and
+// findings do not change.
+func TestGraphInTwoPasses(t *testing.T) {
+	sys := mustSys(t, mutant(t, "detach-last-stays-in-use"), smallConfig())
+	m := mustModel(t, sys, true)
+	res := explore(t, m, Options{})
+	full, err := Check(sys, Config{Symmetry: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	budget := res.PeakBytes + res.GraphBytes() + int64(res.Transitions)*5
+	if budget >= res.Bytes+res.graphBytesOnePass() {
+		t.Fatal("the budget allows one pass")
+	}
+	tight, err := Check(sys, Config{Symmetry: true, Options: Options{MaxMemory: budget}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tight.Result != full.Result || !reflect.DeepEqual(tight.Properties, full.Properties) || !reflect.DeepEqual(tight.Findings, full.Findings) {
+		t.Errorf("two passes: %s %+v\none pass: %s %+v", tight.Result, tight.Properties, full.Result, full.Properties)
+	}
+	if full.Result != ResultViolated {
+		t.Errorf("result %s, want violated", full.Result)
+	}
+}
