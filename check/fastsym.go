@@ -77,12 +77,35 @@ func (f *fastSym) image(l *layout, p int, k uint64) uint64 {
 	return out
 }
 
-// canon returns the smallest image of k.
+// canon returns the smallest image of k. Only the power bits, the
+// attachment bits and the work codes differ between images, so each image
+// is compared with the best so far on those fields alone, from the highest
+// bits down, and built in full only when it is smaller.
 func (f *fastSym) canon(l *layout, k uint64) uint64 {
 	best := k
+	setMask := uint64(len(f.setPerm[0]) - 1)
+	workMask := uint64(1)<<f.wWork - 1
 	for p := 1; p < len(f.perms); p++ {
-		if x := f.image(l, p, k); x < best {
-			best = x
+		sets, works := f.setPerm[p], f.work[p]
+		smaller, decided := false, false
+		for d := l.nd - 1; d >= 0 && !decided; d-- {
+			a := f.attSh[d]
+			x, y := uint64(sets[(k>>a)&setMask]), (best>>a)&setMask
+			if x != y {
+				smaller, decided = x < y, true
+				break
+			}
+			sh := l.base[d]
+			x, y = uint64(works[(k>>sh)&workMask]), (best>>sh)&workMask
+			if x != y {
+				smaller, decided = x < y, true
+			}
+		}
+		if !decided {
+			smaller = uint64(sets[k&setMask]) < best&setMask
+		}
+		if smaller {
+			best = f.image(l, p, k)
 		}
 	}
 	return best

@@ -28,8 +28,17 @@ func (r *Result) GraphBytes() int64 {
 	return int64(r.Transitions)*5 + int64(r.States)*13
 }
 
-// Graph expands every state twice more, once to count each state's
-// predecessors and once to list them, and returns the graph. It needs a
+// graphBytesOnePass bounds the memory of building the graph in one pass:
+// the edges held forwards (9 bytes each, with the slack of growing lists
+// up to 18) and backwards (5).
+func (r *Result) graphBytesOnePass() int64 {
+	return int64(r.Transitions)*23 + int64(r.States)*13
+}
+
+// Graph expands every state again and returns the graph: in one pass that
+// keeps the edges forwards and then turns them round when the memory
+// budget allows it, or else in two, once to count each state's
+// predecessors and once to list them. It needs a
 // complete exploration, and fails when [Result.GraphBytes] would exceed the
 // memory left by the exploration's budget. The order of each state's
 // predecessors depends on the scheduling of the workers; nothing computed
@@ -50,8 +59,9 @@ func (r *Result) Graph() (*Graph, error) {
 	}
 	n := r.States
 	g := &Graph{n: n, off: make([]uint32, n+1)}
-	// each calls f(u, v, label) for every edge, in parallel.
-	each := func(f func(u, v uint32, lab uint8)) {
+	// each calls f(chunk of u, u, v, label) for every edge, in parallel;
+	// the edges of one chunk come from one goroutine, in order.
+	each := func(f func(c int, u, v uint32, lab uint8)) {
 		nchunks := (n + chunk - 1) / chunk
 		var next atomic.Int64
 		var wg sync.WaitGroup
@@ -61,6 +71,10 @@ func (r *Result) Graph() (*Graph, error) {
 				defer wg.Done()
 				wk := r.model.NewWorker()
 				var v Visit
+				// The indices of the keys looked up last (see Explore).
+				var recent [recentSize]uint64
+				var recentIdx [recentSize]uint32
+				var valid [recentSize]bool
 				for {
 					c := int(next.Add(1) - 1)
 					if c >= nchunks {
@@ -70,15 +84,22 @@ func (r *Result) Graph() (*Graph, error) {
 						v.reset()
 						wk.Visit(r.store.key(uint32(i)), &v)
 						for j, k := range v.Succ {
-							idx, ok := r.store.find(k)
-							if !ok {
-								panic("check: a successor of a stored state is not stored")
+							slot := (k * 0x9E3779B97F4A7C15) >> (64 - recentBits)
+							var idx uint32
+							if valid[slot] && recent[slot] == k {
+								idx = recentIdx[slot]
+							} else {
+								var ok bool
+								if idx, ok = r.store.find(k); !ok {
+									panic("check: a successor of a stored state is not stored")
+								}
+								recent[slot], recentIdx[slot], valid[slot] = k, idx, true
 							}
 							var l uint8
 							if j < len(v.Labels) {
 								l = v.Labels[j]
 							}
-							f(uint32(i), idx, l)
+							f(c, uint32(i), idx, l)
 						}
 					}
 				}
@@ -86,7 +107,41 @@ func (r *Result) Graph() (*Graph, error) {
 		}
 		wg.Wait()
 	}
-	each(func(u, v uint32, lab uint8) { atomic.AddUint32(&g.off[v+1], 1) })
+	if r.opt.MaxMemory > 0 && r.Bytes+r.graphBytesOnePass() > r.opt.MaxMemory {
+		// Two passes: count each state's predecessors, then list them.
+		each(func(_ int, u, v uint32, lab uint8) { atomic.AddUint32(&g.off[v+1], 1) })
+		for i := 0; i < n; i++ {
+			g.off[i+1] += g.off[i]
+		}
+		m := g.off[n]
+		g.src = make([]uint32, m)
+		g.lab = make([]uint8, m)
+		pos := make([]uint32, n)
+		copy(pos, g.off[:n])
+		each(func(_ int, u, v uint32, lab uint8) {
+			p := atomic.AddUint32(&pos[v], 1) - 1
+			g.src[p] = u
+			g.lab[p] = lab
+		})
+		return g, nil
+	}
+	// One pass: the edges are kept forwards per chunk, then turned round.
+	type fwd struct {
+		src, dst []uint32
+		lab      []uint8
+	}
+	outs := make([]fwd, (n+chunk-1)/chunk)
+	each(func(c int, u, v uint32, lab uint8) {
+		o := &outs[c]
+		o.src = append(o.src, u)
+		o.dst = append(o.dst, v)
+		o.lab = append(o.lab, lab)
+	})
+	for c := range outs {
+		for _, v := range outs[c].dst {
+			g.off[v+1]++
+		}
+	}
 	for i := 0; i < n; i++ {
 		g.off[i+1] += g.off[i]
 	}
@@ -95,11 +150,15 @@ func (r *Result) Graph() (*Graph, error) {
 	g.lab = make([]uint8, m)
 	pos := make([]uint32, n)
 	copy(pos, g.off[:n])
-	each(func(u, v uint32, lab uint8) {
-		p := atomic.AddUint32(&pos[v], 1) - 1
-		g.src[p] = u
-		g.lab[p] = lab
-	})
+	for c := range outs {
+		o := &outs[c]
+		for e, v := range o.dst {
+			g.src[pos[v]] = o.src[e]
+			g.lab[pos[v]] = o.lab[e]
+			pos[v]++
+		}
+		outs[c] = fwd{}
+	}
 	return g, nil
 }
 

@@ -45,7 +45,8 @@ type Report struct {
 	FullExact   bool             `json:"full_states_exact"`
 	Bits        int              `json:"bits_per_state"`
 	StoreBytes  int64            `json:"store_bytes"`
-	Seconds     float64          `json:"-"`
+	Seconds     float64          `json:"-"` // the whole check
+	SearchSecs  float64          `json:"-"` // the breadth-first search alone
 	Properties  []PropResult     `json:"properties"`
 	Violations  []Counterexample `json:"violations"`
 	Coverage    Coverage         `json:"coverage"`
@@ -160,6 +161,7 @@ func Check(sys *model.System, cfg Config) (*Report, error) {
 		Transitions: res.Transitions,
 		Depth:       res.Depth,
 		Bits:        m.Bits(),
+		SearchSecs:  res.Elapsed.Seconds(),
 		StoreBytes:  res.Bytes,
 		Violations:  []Counterexample{},
 		Findings:    []Finding{},

@@ -15,7 +15,7 @@ import "math/bits"
 // and three quarters full: 8 bytes per state for the key and 5.3 to 8 bytes
 // for the table.
 const (
-	blockBits = 16
+	blockBits = 14
 	blockSize = 1 << blockBits
 	blockMask = blockSize - 1
 	fpBits    = 4

@@ -84,6 +84,51 @@ func TestPoolFillsUp(t *testing.T) {
 	if res.TicketsOpened != res.Failed[exp] {
 		t.Errorf("tickets %d, want one per failed expansion (%d)", res.TicketsOpened, res.Failed[exp])
 	}
+	pool := res.Series.PoolUsed
+	if pool[0] != 300 || pool[len(pool)-1] != 350 {
+		t.Errorf("pool series from %d to %d GiB, want 300 to 350", pool[0], pool[len(pool)-1])
+	}
+	for k := 1; k < len(pool); k++ {
+		if pool[k] < pool[k-1] {
+			t.Fatalf("pool series falls at sample %d: %d after %d, but nothing is deleted", k, pool[k], pool[k-1])
+		}
+	}
+}
+
+// TestSeriesCounts: in a fleet of 100 disks that never grows or shrinks,
+// every sample counts 100 disks over its statuses, and the samples' mean of
+// Expanding agrees with the time-weighted occupancy.
+func TestSeriesCounts(t *testing.T) {
+	spec := model.Default()
+	c := quietConfig(spec, 100)
+	c.Rates[opID(spec, "expand")] = 6
+	c.Durations[stID(spec, "Expanding")] = ExpDist(1)
+	c.SampleInterval = 1
+	c.Horizon = 24 * 200
+	res, err := RunOne(context.Background(), c, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := res.Series
+	if len(s.Time) != 24*200+1 {
+		t.Fatalf("%d samples, want %d", len(s.Time), 24*200+1)
+	}
+	exp := stID(spec, "Expanding")
+	var sum float64
+	for k := range s.Time {
+		var n int64
+		for _, x := range s.Status[k] {
+			n += x
+		}
+		if n != 100 || s.Disks[k] != 100 {
+			t.Fatalf("sample %d (t=%g): %d disks over the statuses, %d in all; want 100", k, s.Time[k], n, s.Disks[k])
+		}
+		sum += float64(s.Status[k][exp])
+	}
+	mean := sum / float64(len(s.Time))
+	if occ := res.Occupancy[exp]; math.Abs(mean-occ) > 0.05*occ {
+		t.Errorf("samples give %.3f disks in Expanding, the time-weighted occupancy %.3f", mean, occ)
+	}
 }
 
 // TestRenewalOccupancy: disks alternate between Available and Expanding
