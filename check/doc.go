@@ -1,4 +1,79 @@
-// Package check will own exhaustive, breadth-first exploration of a bounded
-// system of disks and servers, the model's properties checked on every state
-// and transition, and shortest counterexamples.
+// Package check explores every reachable state of a finite transition
+// system breadth-first, checks its properties on every state and
+// transition, and rebuilds a shortest counterexample for each violated one.
+//
+// # Models
+//
+// [Explore] searches any [Model]: initial states, and per state (through a
+// [Worker]) the successors of its enabled actions in a stable order and
+// the properties the state and its transitions violate or witness. States
+// are packed into one uint64 each. The package's tests drive it with tiny
+// hand-built graphs; [SystemModel] adapts a bounded [evsim/model.System],
+// and [Check] runs the whole check of one and returns a [Report].
+//
+// # Search
+//
+// The search is level-synchronous: the workers expand disjoint ranges of
+// the current level against a state table that does not change meanwhile,
+// and the new states are then stored in the order of their first
+// discovery, by (parent index, action index). A state's index therefore
+// does not depend on the number of workers, and neither do the counts, the
+// violations found first, nor the traces. No parent links are stored: a
+// trace is rebuilt by expanding the level above each state again and
+// taking its first predecessor, which is the smallest (parent, action)
+// pair, so every trace is a shortest one.
+//
+// The store keeps each state's key (8 bytes) in discovery order and an
+// open-addressing table of 4-byte indices between half and three quarters
+// full: 13 to 16 bytes per state. The search stops cleanly, with the
+// counts so far, at [Options.MaxStates] or when the store would exceed
+// [Options.MaxMemory].
+//
+// # Properties
+//
+// [Check] evaluates the properties of [evsim/model.System.Properties]:
+// invariants on every stored state, step rules on every transition,
+// possible properties by a witnessing transition, and no-deadlock on every
+// state (a disk that exists and has no enabled action). The graph rules
+// are evaluated on the explored graph, stored backwards for the purpose:
+//
+//   - transitional-statuses-are-left: from every state, a state in which no
+//     disk is in a transitional status can be reached (this reads "every
+//     transitional status can be left", with the other disks free to move
+//     as well); and no disk can cycle among transitional statuses by its
+//     own transitions, checked on the projection of the graph onto one
+//     disk. The second part treats a cycle as a violation even when it has
+//     an exit: the search does not assume fairness.
+//   - every-status-reachable: every status has a disk in some state, and
+//     every operation starts somewhere.
+//   - disk-can-always-be-deleted: from every state, a state in which no
+//     disk exists can be reached. Deleting the disks one after the other
+//     is then possible too, as an action changes only the disk it acts on.
+//     On the projection onto one disk without the operator's actions, each
+//     status (attached or not) from which the customer alone cannot delete
+//     the disk is reported as a customer-stuck finding.
+//
+// # Symmetry
+//
+// With symmetry on, disks with equal attributes and all servers are
+// interchangeable: one canonical state is stored per class, and the size
+// of each class (its orbit) is added up, so that the report can give the
+// number of states the full space has. Traces are replayed on concrete
+// states, so they are valid paths of the system. When only servers are
+// interchangeable and there are at most four, the canonical key is the
+// smallest image of the packed key under the server permutations, computed
+// with lookup tables; otherwise the servers are sorted by a signature for
+// each permutation of the disks.
+//
+// # Speed
+//
+// Each worker caches, per situation of one disk (its fields, the power
+// switches and which disks have snapshots), the list of its actions with
+// the disk they lead to and the verdicts of the step rules, and builds
+// successors by replacing that disk's bits of the key. Each worker also
+// remembers the keys it looked up last on the current level: in an
+// interleaving model many successors are met again soon (a then b, b then
+// a), and more than half of the lookups end there. The cost left is mostly
+// the other lookups, at random places of a table larger than the
+// processor's caches, and storing each level's new states.
 package check

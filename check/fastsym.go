@@ -1,0 +1,123 @@
+package check
+
+import "evsim/model"
+
+// Symmetry of servers alone, on packed keys. When no two disks are
+// interchangeable and there are at most fastServers servers, a state's
+// class is the set of its images under the server permutations, each
+// computed on the key by table lookups (the power bits, each disk's
+// attachment bits and the server argument of its work code), and the
+// canonical key is the smallest image. This spares unpacking every
+// successor.
+const fastServers = 4
+
+type fastSym struct {
+	perms   [][]uint8  // perms[p][old server] = new server; perms[0] is the identity
+	setPerm [][]uint32 // per permutation: a server set mapped
+	work    [][]uint32 // per permutation: a work code mapped
+	attSh   [model.MaxDisks]uint
+	wWork   uint
+}
+
+func newFastSym(l *layout) *fastSym {
+	f := &fastSym{wWork: uint(l.wWork)}
+	var rec func(cur []uint8, used uint32)
+	rec = func(cur []uint8, used uint32) {
+		if len(cur) == l.ns {
+			f.perms = append(f.perms, append([]uint8(nil), cur...))
+			return
+		}
+		for j := 0; j < l.ns; j++ {
+			if used&(1<<j) == 0 {
+				rec(append(cur, uint8(j)), used|1<<j)
+			}
+		}
+	}
+	rec(nil, 0)
+	for _, p := range f.perms {
+		sets := make([]uint32, 1<<l.ns)
+		for set := range sets {
+			var out uint32
+			for j := 0; j < l.ns; j++ {
+				if set&(1<<j) != 0 {
+					out |= 1 << p[j]
+				}
+			}
+			sets[set] = out
+		}
+		f.setPerm = append(f.setPerm, sets)
+		works := make([]uint32, len(l.work))
+		for code, w := range l.work {
+			works[code] = uint32(code)
+			if w.op != model.NoOp && l.argKind[w.op] == model.ArgServer && w.arg != model.NoArg {
+				// The same operation, step and origin with the mapped server.
+				works[code] = uint32(code - int(w.arg) + int(p[w.arg]))
+			}
+		}
+		f.work = append(f.work, works)
+	}
+	for d := 0; d < l.nd; d++ {
+		f.attSh[d] = l.base[d] + uint(l.wWork+l.wBg+l.wSnap+l.wBack+1)
+	}
+	return f
+}
+
+// image returns the key of permutation p applied to k.
+func (f *fastSym) image(l *layout, p int, k uint64) uint64 {
+	sets, works := f.setPerm[p], f.work[p]
+	setMask := uint64(len(sets) - 1)
+	workMask := uint64(1)<<f.wWork - 1
+	out := k&^setMask | uint64(sets[k&setMask])
+	for d := 0; d < l.nd; d++ {
+		sh := l.base[d]
+		out = out&^(workMask<<sh) | uint64(works[(k>>sh)&workMask])<<sh
+		a := f.attSh[d]
+		out = out&^(setMask<<a) | uint64(sets[(k>>a)&setMask])<<a
+	}
+	return out
+}
+
+// canon returns the smallest image of k. Only the power bits, the
+// attachment bits and the work codes differ between images, so each image
+// is compared with the best so far on those fields alone, from the highest
+// bits down, and built in full only when it is smaller.
+func (f *fastSym) canon(l *layout, k uint64) uint64 {
+	best := k
+	setMask := uint64(len(f.setPerm[0]) - 1)
+	workMask := uint64(1)<<f.wWork - 1
+	for p := 1; p < len(f.perms); p++ {
+		sets, works := f.setPerm[p], f.work[p]
+		smaller, decided := false, false
+		for d := l.nd - 1; d >= 0 && !decided; d-- {
+			a := f.attSh[d]
+			x, y := uint64(sets[(k>>a)&setMask]), (best>>a)&setMask
+			if x != y {
+				smaller, decided = x < y, true
+				break
+			}
+			sh := l.base[d]
+			x, y = uint64(works[(k>>sh)&workMask]), (best>>sh)&workMask
+			if x != y {
+				smaller, decided = x < y, true
+			}
+		}
+		if !decided {
+			smaller = uint64(sets[k&setMask]) < best&setMask
+		}
+		if smaller {
+			best = f.image(l, p, k)
+		}
+	}
+	return best
+}
+
+// orbit returns the number of distinct images of k.
+func (f *fastSym) orbit(l *layout, k uint64) uint64 {
+	fixed := uint64(0)
+	for p := range f.perms {
+		if f.image(l, p, k) == k {
+			fixed++
+		}
+	}
+	return uint64(len(f.perms)) / fixed
+}

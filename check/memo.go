@@ -1,0 +1,175 @@
+package check
+
+import (
+	"evsim/model"
+)
+
+// The successor cache. A disk's enabled actions, the disk it becomes under
+// each, and the verdicts of the step rules and possible properties on that
+// transition depend only on the disk itself, the power switches and which
+// disks have a snapshot (the argument of a rollback): an action of
+// [model.System] changes the disk it acts on and nothing else, and every
+// step rule and possible property of [model.System.Properties] looks at
+// the acting disk before and after, and at the conditions of its action.
+// Each worker therefore remembers, per (disk, disk fields, power,
+// snapshots), the list of (action, new disk fields, verdicts), and builds
+// a state's successors by replacing one disk's bits of its key. The
+// invariants and no-deadlock are still evaluated on the whole state.
+// TestCacheAgainstDirect compares the two ways on the default spec and
+// the mutants.
+
+type memoKey struct {
+	local uint64 // the disk's bits of the key
+	ctx   uint64 // power | snapshot mask << 32 | disk << 40
+}
+
+type memoSucc struct {
+	a     model.Action
+	lab   uint8
+	local uint64
+	step  uint64
+	wit   uint64
+}
+
+// memoCap bounds the cache of each worker; beyond it, lists are computed
+// each time.
+const memoCap = 1 << 18
+
+func (l *layout) diskMask(d int) uint64 { return l.mask[d] }
+
+// Visit implements [Worker].
+func (w *sysWorker) Visit(key uint64, v *Visit) {
+	m := w.m
+	if m.direct {
+		w.visitDirect(key, v)
+		return
+	}
+	if w.memo == nil {
+		w.memo = map[memoKey]uint64{}
+	}
+	sys := m.sys
+	l := &m.l
+	st := &w.st
+	l.unpack(key, st)
+	for _, pi := range m.inv {
+		if m.mprops[pi].State(sys, st) != "" {
+			v.Bad |= 1 << pi
+		}
+	}
+	var snaps uint64
+	for d := 0; d < l.nd; d++ {
+		if k := &st.Disks[d]; k.Exists() && k.Snapshots > 0 {
+			snaps |= 1 << d
+		}
+	}
+	ctx := uint64(st.PowerOn) | snaps<<32
+	var spans [model.MaxDisks]uint64
+	var missing uint32
+	for d := 0; d < l.nd; d++ {
+		mk := memoKey{(key >> l.base[d]) & l.diskMask(d), ctx | uint64(d)<<40}
+		if sp, ok := w.memo[mk]; ok {
+			spans[d] = sp
+		} else {
+			missing |= 1 << d
+		}
+	}
+	if missing != 0 {
+		w.fill(key, ctx, missing, &spans)
+	}
+	for d := 0; d < l.nd; d++ {
+		sp := spans[d]
+		list := w.arena[sp>>16 : sp>>16+sp&0xffff]
+		if len(list) == 0 && st.Disks[d].Exists() {
+			v.Bad |= 1 << m.deadlck
+		}
+		clear := key &^ (l.diskMask(d) << l.base[d])
+		for i := range list {
+			s := &list[i]
+			if s.step != 0 {
+				v.Steps = append(v.Steps, StepFail{Action: len(v.Succ), Props: s.step})
+			}
+			v.Witness |= s.wit
+			v.Succ = append(v.Succ, w.canonKey(clear|s.local<<l.base[d]))
+			v.Labels = append(v.Labels, s.lab)
+			if v.First {
+				w.countAction(s.a)
+			}
+		}
+	}
+	if m.sys.Config.Power {
+		for j := 0; j < l.ns; j++ {
+			v.Succ = append(v.Succ, w.canonKey(key^1<<uint(j)))
+			v.Labels = append(v.Labels, 0)
+			if v.First {
+				if st.PowerOn&(1<<uint(j)) != 0 {
+					w.powerOff++
+				} else {
+					w.powerOn++
+				}
+			}
+		}
+	}
+	if v.First {
+		w.countState(st)
+	}
+	// Drop the lists computed beyond the cache's bound.
+	if len(w.arena) > w.arenaKept {
+		w.arena = w.arena[:w.arenaKept]
+	}
+}
+
+// canonKey returns the stored key of a concrete successor key.
+func (w *sysWorker) canonKey(k uint64) uint64 {
+	if !w.m.symmetry {
+		return k
+	}
+	if w.m.fast != nil {
+		return w.m.fast.canon(w.l, k)
+	}
+	w.l.unpack(k, &w.next)
+	return w.m.canon(&w.next)
+}
+
+// fill computes the lists of the disks in missing.
+func (w *sysWorker) fill(key uint64, ctx uint64, missing uint32, spans *[model.MaxDisks]uint64) {
+	m := w.m
+	sys := m.sys
+	l := &m.l
+	st := &w.st
+	w.acts = sys.Actions(st, w.acts[:0])
+	ops := sys.Spec.Ops
+	for d := 0; d < l.nd; d++ {
+		if missing&(1<<d) == 0 {
+			continue
+		}
+		start := len(w.arena)
+		for _, a := range w.acts {
+			if a.Disk != uint8(d) {
+				continue
+			}
+			w.next = *st
+			sys.Apply(&w.next, a)
+			s := memoSucc{a: a, local: l.packDisk(d, &w.next.Disks[d])}
+			for _, pi := range m.steps {
+				if m.mprops[pi].Step(sys, st, a, &w.next) != "" {
+					s.step |= 1 << pi
+				}
+			}
+			for _, pi := range m.poss {
+				if m.mprops[pi].Witness(sys, st, a, &w.next) {
+					s.wit |= 1 << pi
+				}
+			}
+			if a.Kind == model.Start && ops[a.Op].Actor == model.Operator {
+				s.lab = LabelOperator
+			}
+			w.arena = append(w.arena, s)
+		}
+		sp := uint64(start)<<16 | uint64(len(w.arena)-start)
+		spans[d] = sp
+		if len(w.memo) < memoCap {
+			w.memo[memoKey{(key >> l.base[d]) & l.diskMask(d), ctx | uint64(d)<<40}] = sp
+			w.arenaKept = len(w.arena)
+		}
+	}
+}

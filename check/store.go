@@ -1,0 +1,139 @@
+package check
+
+import "math/bits"
+
+// The state store keeps every distinct state found so far, packed into one
+// uint64, in the order of discovery: a state's index is its position. A
+// breadth-first search discovers states level by level, so index order is
+// depth order and the levels are ranges of indices.
+//
+// Membership is an open-addressing hash table of uint32 entries with linear
+// probing: an entry holds the state's index plus one (0 is an empty slot) in
+// its upper 28 bits and 4 bits of the key's hash in its lower bits, so that
+// most probes that do not match are rejected without reading the state. The
+// table grows by half when three quarters full, which keeps it between half
+// and three quarters full: 8 bytes per state for the key and 5.3 to 8 bytes
+// for the table.
+const (
+	blockBits = 14
+	blockSize = 1 << blockBits
+	blockMask = blockSize - 1
+	fpBits    = 4
+	fpMask    = 1<<fpBits - 1
+	// maxStates is the most states the store can index.
+	maxStates = 1<<(32-fpBits) - 2
+)
+
+type store struct {
+	blocks [][]uint64
+	n      int
+	tab    []uint32
+}
+
+func newStore() *store { return &store{tab: make([]uint32, 1024)} }
+
+func (s *store) key(i uint32) uint64 { return s.blocks[i>>blockBits][i&blockMask] }
+
+// fmix is the finaliser of MurmurHash3: every bit of k affects every bit of
+// the result.
+func fmix(k uint64) uint64 {
+	k ^= k >> 33
+	k *= 0xff51afd7ed558ccd
+	k ^= k >> 33
+	k *= 0xc4ceb9fe1a85ec53
+	k ^= k >> 33
+	return k
+}
+
+func slot(h uint64, n int) int {
+	hi, _ := bits.Mul64(h, uint64(n))
+	return int(hi)
+}
+
+// find returns the index of k, if stored.
+func (s *store) find(k uint64) (uint32, bool) {
+	h := fmix(k)
+	fp := uint32(h & fpMask)
+	tab := s.tab
+	i := slot(h, len(tab))
+	for {
+		e := tab[i]
+		if e == 0 {
+			return 0, false
+		}
+		if e&fpMask == fp {
+			idx := e>>fpBits - 1
+			if s.key(idx) == k {
+				return idx, true
+			}
+		}
+		i++
+		if i == len(tab) {
+			i = 0
+		}
+	}
+}
+
+// bytes is the memory the store holds.
+func (s *store) bytes() int64 {
+	return int64(len(s.blocks))*blockSize*8 + int64(len(s.tab))*4
+}
+
+// bytesAfterAdd is the memory the store will hold after one more state.
+func (s *store) bytesAfterAdd() int64 {
+	b := s.bytes()
+	if s.n&blockMask == 0 {
+		b += blockSize * 8
+	}
+	if (s.n+1)*4 > len(s.tab)*3 {
+		b += int64(s.grownSize()) * 4 // both tables live while rehashing
+	}
+	return b
+}
+
+func (s *store) grownSize() int { return len(s.tab) + len(s.tab)/2 }
+
+// add stores k, which must not be stored yet, and returns its index.
+func (s *store) add(k uint64) uint32 {
+	if (s.n+1)*4 > len(s.tab)*3 {
+		s.grow()
+	}
+	idx := uint32(s.n)
+	if s.n&blockMask == 0 {
+		s.blocks = append(s.blocks, make([]uint64, blockSize))
+	}
+	s.blocks[idx>>blockBits][idx&blockMask] = k
+	s.n++
+	s.place(s.tab, k, idx)
+	return idx
+}
+
+// appendKey stores k at the next index without entering it in the table.
+func (s *store) appendKey(k uint64) {
+	idx := uint32(s.n)
+	if s.n&blockMask == 0 {
+		s.blocks = append(s.blocks, make([]uint64, blockSize))
+	}
+	s.blocks[idx>>blockBits][idx&blockMask] = k
+	s.n++
+}
+
+func (s *store) place(tab []uint32, k uint64, idx uint32) {
+	h := fmix(k)
+	i := slot(h, len(tab))
+	for tab[i] != 0 {
+		i++
+		if i == len(tab) {
+			i = 0
+		}
+	}
+	tab[i] = (idx+1)<<fpBits | uint32(h&fpMask)
+}
+
+func (s *store) grow() {
+	tab := make([]uint32, s.grownSize())
+	for i := 0; i < s.n; i++ {
+		s.place(tab, s.key(uint32(i)), uint32(i))
+	}
+	s.tab = tab
+}
