@@ -37,7 +37,10 @@ func dotQuote(s string) string {
 	return `"` + dotEscaper.Replace(s) + `"`
 }
 
-var dotEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", "")
+var dotEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", "", leftNL, `\l`)
+
+// leftNL ends a line of a label left-justified (DOT's \l).
+const leftNL = "\x01"
 
 // htmlMark starts an attribute value that is an HTML label, written
 // between < and > instead of quoted.
@@ -105,6 +108,9 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 			title += " (scenario " + g.Weights.Scenario + ")"
 		}
 		title += ": arrows by transitions per day, statuses by mean disks"
+	}
+	if g.Trace != nil {
+		title += "\n" + g.Trace.caption(g)
 	}
 	rankdir := "LR"
 	if g.View == Figure1 {
@@ -241,6 +247,10 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 			b.WriteString("\t}\n")
 		}
 	}
+	var traceSteps [][]int
+	if g.Trace != nil {
+		traceSteps = g.Trace.steps(g)
+	}
 	placed := map[string]bool{"start": true}
 	for i := range g.Arrows {
 		a := &g.Arrows[i]
@@ -306,6 +316,23 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 				xlabel = joinLines(xlabel, rate(v))
 			} else {
 				label = joinLines(label, rate(v))
+			}
+		}
+		if g.Trace != nil {
+			if nums := traceSteps[i]; len(nums) == 0 {
+				parts := strings.Split(color, ":")
+				for i := range parts {
+					parts[i] = faint(parts[i])
+				}
+				color, fontcolor = strings.Join(parts, ":"), faint(fontcolor)
+			} else {
+				color, fontcolor, pen = traceColor, traceColor, "2.5"
+				step := "step " + joinInts(nums)
+				if xlabel != "" || label == "" && gap(a) {
+					xlabel = joinLines(step, xlabel)
+				} else {
+					label = joinLines(step, label)
+				}
 			}
 		}
 		fmt.Fprintf(b, "\t%s -> %s %s;\n", tail, head, attrs("label", label, "xlabel", xlabel, "color", color, "fontcolor", fontcolor, "style", style, "penwidth", pen, "dir", dir, "ltail", ltail, "lhead", lhead, "constraint", constraint, "tailport", tailport, "headport", headport))
@@ -412,6 +439,9 @@ func (g *Graph) depths() map[string]int {
 func joinLines(a, b string) string {
 	if a == "" {
 		return b
+	}
+	if b == "" {
+		return a
 	}
 	return a + "\n" + b
 }

@@ -123,6 +123,9 @@ type Graph struct {
 	// Weights, if set, make WriteDOT draw the traffic of a simulated
 	// fleet: see [Weights].
 	Weights *Weights
+	// Trace, if set, makes WriteDOT draw a counterexample of the checker:
+	// see [Trace].
+	Trace *Trace
 
 	ops []bool // the operations the view keeps, by model.OpID
 }

@@ -8,7 +8,9 @@
 // reproduces Figure 1 of the page; -ops, -actor and -statuses draw a part of
 // the graph; -spec draws a spec file of one's own; -weights draws the
 // traffic of a simulator run (the JSON summary of sim -format json) on the
-// diagram. Run graph -h for every value.
+// diagram; -trace draws a counterexample of the model checker (the JSON
+// report of check -format json) as numbered, coloured arrows. Run graph -h
+// for every value.
 //
 // Exit status: 0 when the output is written, 2 for a usage, input or I/O
 // error (nothing is written to -o then).
@@ -82,6 +84,7 @@ func formatOf(path string) (string, bool) {
 
 type options struct {
 	format, out, view, ops, actor, statuses, spec, weights string
+	trace, property                                        string
 	scale                                                  float64
 }
 
@@ -142,6 +145,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.spec, "spec", "", "draw this spec `file` instead of the embedded one")
 	fs.Float64Var(&o.scale, "scale", 2, "PNG size: pixels per point (`factor`)")
 	fs.StringVar(&o.weights, "weights", "", "weight the diagram by a simulator run: the JSON summary `file` of cmd/sim -format json (arrows by transitions per day, statuses by mean disks)")
+	fs.StringVar(&o.trace, "trace", "", "draw a counterexample of the model checker: the JSON report `file` of cmd/check -format json (its arrows coloured and numbered in order)")
+	fs.StringVar(&o.property, "property", "", "with -trace: the violated `property` whose counterexample to draw (default: the first in the report)")
 	embedded := model.Default()
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -219,7 +224,7 @@ func generate(o options, set map[string]bool, spec *model.Spec, stdout io.Writer
 	var buf bytes.Buffer
 	if format == "rst" || format == "markdown" {
 		var which []string
-		for _, f := range []string{"view", "ops", "actor", "statuses", "weights"} {
+		for _, f := range []string{"view", "ops", "actor", "statuses", "weights", "trace"} {
 			if set[f] {
 				which = append(which, "-"+f)
 			}
@@ -248,6 +253,20 @@ func generate(o options, set map[string]bool, spec *model.Spec, stdout io.Writer
 	}
 	if o.weights != "" {
 		if g.Weights, err = readWeights(o.weights, spec); err != nil {
+			return err
+		}
+	}
+	if o.property != "" && o.trace == "" {
+		return &usageError{"-property names the counterexample to draw: it needs -trace"}
+	}
+	if o.trace != "" {
+		if o.weights != "" {
+			return &usageError{"-trace and -weights draw different things on the arrows: use one of them"}
+		}
+		if format != "dot" && format != "svg" && format != "png" {
+			return &usageError{fmt.Sprintf("-trace draws on the picture: use -format dot, svg or png, not %s", format)}
+		}
+		if g.Trace, err = readTrace(o.trace, o.property, spec); err != nil {
 			return err
 		}
 	}

@@ -21,3 +21,16 @@ func readWeights(path string, spec *model.Spec) (*diagram.Weights, error) {
 	}
 	return w, nil
 }
+
+// readTrace reads a counterexample from the JSON report of cmd/check.
+func readTrace(path, property string, spec *model.Spec) (*diagram.Trace, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("-trace: %w", err)
+	}
+	t, err := diagram.ParseTrace(path, data, spec, property)
+	if err != nil {
+		return nil, fmt.Errorf("-trace: %s", strings.TrimPrefix(err.Error(), "diagram: "))
+	}
+	return t, nil
+}
