@@ -43,6 +43,7 @@ type options struct {
 	maxStates           int
 	maxMemory           int64
 	progress            bool
+	docs                string
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -68,6 +69,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return exitBadInput
 		}
 		specName = o.spec
+	}
+	if o.docs != "" {
+		return runDocs(o, spec, specName, stdout, stderr)
 	}
 	cfg := model.Config{
 		Disks:    o.disks,
@@ -141,7 +145,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: check [flags]\n\nExplores every reachable state of a bounded fleet and checks the spec's properties.\nExit status: 0 every property holds, 1 a property is violated, 2 bad input, 3 incomplete.\n\nflags:\n")
+		fmt.Fprintf(stderr, "usage: check [flags]\n\nExplores every reachable state of a bounded fleet and checks the spec's properties.\nExit status: 0 every property holds, 1 a property is violated, 2 bad input, 3 incomplete.\n\nWith -docs PAGE.rst it compares the page's status table with the model's Table 1 instead:\nexit 0 when they agree, 1 on any difference (each printed as page:line:col), 2 when the page cannot be read.\n\nflags:\n")
 		fs.PrintDefaults()
 	}
 	def := model.DefaultConfig()
@@ -160,6 +164,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.maxStates, "max-states", 0, "stop after this many states (0: no bound)")
 	mem := fs.String("max-memory", "4GiB", "memory the state store and graph may use: bytes, or a number with KiB, MiB or GiB")
 	fs.BoolVar(&o.progress, "progress", true, "report progress on stderr every second: true or false")
+	fs.StringVar(&o.docs, "docs", "", "instead of exploring, compare the status table of a documentation `page` (reStructuredText, the grid table of the EVS Disk Status page) with the model's Table 1: exit 1 on any difference")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}

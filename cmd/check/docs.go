@@ -1,0 +1,165 @@
+package main
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"evsim/model"
+	"evsim/table1"
+)
+
+// docsReport is the result of -docs: a page's Table 1 against the model's.
+type docsReport struct {
+	Page        string          `json:"page"`
+	Spec        string          `json:"spec"`
+	Result      string          `json:"result"` // agrees or differs
+	Rows        int             `json:"rows"`
+	Differences []docDifference `json:"differences"`
+}
+
+type docDifference struct {
+	Line   int    `json:"line"`
+	Col    int    `json:"col"`
+	Status string `json:"status"`
+	Field  string `json:"field"`
+	Kind   string `json:"kind"` // missing (from the page), extra (on the page) or differs
+	Page   string `json:"page,omitempty"`
+	Model  string `json:"model,omitempty"`
+	Text   string `json:"text"`
+}
+
+// runDocs compares the status table of a documentation page with the
+// model's Table 1 and reports every cell where they differ: exit 0 when
+// they agree, 1 on any difference, 2 when the page cannot be read.
+func runDocs(o *options, spec *model.Spec, specName string, stdout, stderr io.Writer) int {
+	data, err := os.ReadFile(o.docs)
+	if err != nil {
+		fmt.Fprintf(stderr, "check: -docs: %v\n", err)
+		return exitBadInput
+	}
+	page, err := table1.Parse(o.docs, data)
+	if err != nil {
+		fmt.Fprintf(stderr, "check: -docs: %v\n", err)
+		return exitBadInput
+	}
+	rep := docsReport{Page: o.docs, Spec: specName, Result: "agrees", Rows: len(page.Rows), Differences: []docDifference{}}
+	for _, d := range table1.Compare(page, spec.Table1()) {
+		rep.Differences = append(rep.Differences, docDifference{
+			Line: d.Line, Col: d.Col, Status: d.Status, Field: d.Field.String(), Kind: d.Kind.String(),
+			Page: d.Page, Model: d.Model, Text: d.String(),
+		})
+	}
+	if len(rep.Differences) > 0 {
+		rep.Result = "differs"
+	}
+	switch o.format {
+	case "json":
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep); err != nil {
+			fmt.Fprintf(stderr, "check: %v\n", err)
+			return exitBadInput
+		}
+	default:
+		fmt.Fprintf(stdout, "page    %s (Table 1 at line %d, %d rows)\n", rep.Page, page.Top.Line, rep.Rows)
+		fmt.Fprintf(stdout, "spec    %s\n", rep.Spec)
+		if len(rep.Differences) == 0 {
+			fmt.Fprintf(stdout, "result  AGREES: every status, description, allowed operation and note of the page is the model's\n")
+		} else {
+			fmt.Fprintf(stdout, "result  DIFFERS: %d cell(s) where the page and the model disagree\n\n", len(rep.Differences))
+			for _, d := range rep.Differences {
+				fmt.Fprintln(stdout, d.Text)
+			}
+		}
+	}
+	if o.junit != "" {
+		if err := writeDocsJUnit(o.junit, page, &rep); err != nil {
+			fmt.Fprintf(stderr, "check: %v\n", err)
+			return exitBadInput
+		}
+	}
+	if len(rep.Differences) > 0 {
+		return exitViolated
+	}
+	return exitHolds
+}
+
+// writeDocsJUnit writes one test case per status row of the page, failing
+// with the row's differences, and one for statuses the page lacks.
+func writeDocsJUnit(path string, page *table1.Table, rep *docsReport) error {
+	type failure struct {
+		Message string `xml:"message,attr"`
+		Text    string `xml:",chardata"`
+	}
+	type testcase struct {
+		Name      string   `xml:"name,attr"`
+		ClassName string   `xml:"classname,attr"`
+		Failure   *failure `xml:"failure,omitempty"`
+	}
+	type suite struct {
+		XMLName  xml.Name   `xml:"testsuite"`
+		Name     string     `xml:"name,attr"`
+		Tests    int        `xml:"tests,attr"`
+		Failures int        `xml:"failures,attr"`
+		Cases    []testcase `xml:"testcase"`
+	}
+	byStatus := map[string][]string{}
+	onPage := map[string]bool{}
+	for _, r := range page.Rows {
+		onPage[r.Status] = true
+	}
+	var absent []string
+	for _, d := range rep.Differences {
+		byStatus[d.Status] = append(byStatus[d.Status], d.Text)
+		if !onPage[d.Status] {
+			absent = append(absent, d.Text)
+		}
+	}
+	s := suite{Name: "docs " + filepath.Base(rep.Page)}
+	add := func(name string, diffs []string) {
+		c := testcase{Name: name, ClassName: "table1"}
+		if len(diffs) > 0 {
+			c.Failure = &failure{Message: fmt.Sprintf("%d difference(s)", len(diffs)), Text: strings.Join(diffs, "\n")}
+			s.Failures++
+		}
+		s.Cases = append(s.Cases, c)
+		s.Tests++
+	}
+	for _, r := range page.Rows {
+		add(r.Status, byStatus[r.Status])
+	}
+	add("statuses of the model missing from the page", absent)
+	out, err := xml.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(path, append([]byte(xml.Header), append(out, '\n')...))
+}
+
+// writeFileAtomic writes data to a temporary file beside name and renames
+// it into place, so that name is never half-written.
+func writeFileAtomic(name string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp*")
+	if err != nil {
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := os.Rename(tmp.Name(), name); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return nil
+}
