@@ -99,9 +99,10 @@ func (f *Fleet) WindowMean(from, to float64) []float64 {
 }
 
 // Steady returns the long-run expected number of disks in each status
-// (spec order), and false when the fleet has none: it grows without
-// bound (growth while some disks are never deleted).
-func (f *Fleet) Steady() ([]float64, bool, error) {
+// (spec order): +Inf for a status in which created disks pile up (a state
+// they never leave, fed by growth). ok is false when the solver cannot
+// tell (growth into a cycle of states no disk leaves).
+func (f *Fleet) Steady() (v []float64, ok bool, err error) {
 	n := len(f.keys)
 	if n == 0 {
 		return make([]float64, len(f.cfg.Spec.Statuses)), true, nil
@@ -110,43 +111,91 @@ func (f *Fleet) Steady() ([]float64, bool, error) {
 	for _, x := range f.birth {
 		lam += x
 	}
-	if lam > 0 {
-		// m Q + c = 0: every disk must leave, or m grows without bound.
-		var qt mat.Dense
-		qt.CloneFrom(f.q.T())
-		c := mat.NewVecDense(n, nil)
-		for i, x := range f.birth {
-			c.SetVec(i, -x)
+	if lam == 0 {
+		mc, p0, err := f.markov(f.init)
+		if err != nil {
+			return nil, false, err
 		}
-		var m mat.VecDense
-		if err := m.SolveVec(&qt, c); err != nil {
-			return nil, false, nil
+		if p0 == nil {
+			return make([]float64, len(f.cfg.Spec.Statuses)), true, nil
+		}
+		lim, err := mc.LimitingDistribution(p0)
+		if err != nil {
+			return nil, false, fmt.Errorf("simexact: %w", err)
 		}
 		v := make([]float64, n)
 		for i := range v {
-			v[i] = m.AtVec(i)
-			if v[i] < -1e-9 || math.IsNaN(v[i]) || math.IsInf(v[i], 0) {
-				return nil, false, nil
-			}
+			v[i] = lim[i] * float64(f.cfg.Disks)
 		}
 		return f.byStatus(v), true, nil
 	}
-	mc, p0, err := f.markov(f.init)
-	if err != nil {
-		return nil, false, err
+	// Live states (with a way out) reach a balance, m_L (-Q_LL) = c_L;
+	// a state with no way out collects what flows in: +Inf if anything
+	// flows in for ever, else what the starting disks leave there.
+	fed, okB := f.flow(f.birth)
+	start, okA := f.flow(f.init)
+	if !okB || !okA {
+		return nil, false, nil
 	}
-	if p0 == nil {
-		return make([]float64, len(f.cfg.Spec.Statuses)), true, nil
+	out := make([]float64, n)
+	for i := range n {
+		if f.q.At(i, i) != 0 {
+			out[i] = fed[i]
+			continue
+		}
+		if fed[i] > 1e-15 {
+			out[i] = math.Inf(1)
+		} else {
+			out[i] = start[i]
+		}
 	}
-	lim, err := mc.LimitingDistribution(p0)
-	if err != nil {
-		return nil, false, fmt.Errorf("simexact: %w", err)
+	return f.byStatus(out), true, nil
+}
+
+// flow returns, for the row vector v over the chain's states, x = v_L
+// (-Q_LL)^{-1} on the live states L (states with a way out) and, on the
+// others, v plus what x·Q sends there. ok is false if -Q_LL is singular.
+func (f *Fleet) flow(v []float64) ([]float64, bool) {
+	n := len(f.keys)
+	var live []int
+	for i := range n {
+		if f.q.At(i, i) != 0 {
+			live = append(live, i)
+		}
 	}
-	v := make([]float64, n)
-	for i := range v {
-		v[i] = lim[i] * float64(f.cfg.Disks)
+	out := make([]float64, n)
+	if len(live) > 0 {
+		m := len(live)
+		a := mat.NewDense(m, m, nil)
+		b := mat.NewVecDense(m, nil)
+		for r, i := range live {
+			for c, j := range live {
+				a.Set(c, r, -f.q.At(i, j))
+			}
+			b.SetVec(r, v[i])
+		}
+		var x mat.VecDense
+		if err := x.SolveVec(a, b); err != nil {
+			return nil, false
+		}
+		for r, i := range live {
+			xi := x.AtVec(r)
+			if xi < -1e-9*(1+math.Abs(xi)) || math.IsNaN(xi) {
+				return nil, false
+			}
+			out[i] = xi
+		}
 	}
-	return f.byStatus(v), true, nil
+	for j := range n {
+		if f.q.At(j, j) != 0 {
+			continue
+		}
+		out[j] = v[j]
+		for _, i := range live {
+			out[j] += out[i] * f.q.At(i, j)
+		}
+	}
+	return out, true
 }
 
 // markov returns the chain with an absorbing state "gone" added (last),

@@ -50,6 +50,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	outDir := fs.String("o", "", "write summary.txt, summary.json and series.csv into this directory")
 	list := fs.Bool("list", false, "list the embedded scenarios and exit")
 	progress := fs.String("progress", "auto", "progress on stderr: auto (runs over a second), always or never")
+	exact := fs.Bool("exact", false, "print the exact answer of the disks' Markov chain beside the simulated occupancy, or why there is none")
+	var sweeps sweepFlag
+	fs.Var(&sweeps, "sweep", "run the scenario for each value of a scenario path: PATH=v1,v2,... or PATH=from:to:steps;\ntwo -sweep flags (or P1=...;P2=...) give a grid")
+	sweepPlot := fs.String("sweep-plot", "", "with -sweep: draw the outputs against the first parameter into this .png or .svg file")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: sim [flags]\n\nSimulates a fleet of EVS disks following the model's status graph.\nScenarios: %s.\n\nFlags:\n", strings.Join(scenarios.Names(), ", "))
 		fs.PrintDefaults()
@@ -125,6 +129,25 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 	}
+	if len(sweeps) > 0 {
+		if *exact || *csvFile != "" || *outDir != "" {
+			fmt.Fprintf(stderr, "sim: -sweep takes neither -exact, -csv nor -o; want -format and -sweep-plot\n")
+			return exitUsage
+		}
+		ctx, stop := interrupt()
+		defer stop()
+		return runSweep(ctx, &sweepRun{ref: *scenario, name: sc.Name, params: sweeps, workers: *workers, format: *format,
+			plot: *sweepPlot, stdout: stdout, stderr: stderr, override: func(c *sim.Config) {
+				c.Seed, c.Replications = cfg.Seed, cfg.Replications
+				if set["horizon"] {
+					c.Horizon = cfg.Horizon
+				}
+			}})
+	}
+	if *sweepPlot != "" {
+		fmt.Fprintf(stderr, "sim: -sweep-plot needs -sweep\n")
+		return exitUsage
+	}
 	fmt.Fprintf(stderr, "sim: scenario %s, seed %d, %s of %s\n", sc.Name, cfg.Seed, plural(cfg.Replications, "replication"), hours(cfg.Horizon))
 	fmt.Fprintf(stderr, "sim: reproduce with: go run ./cmd/sim -scenario %s -seed %d -replications %d -horizon %s\n",
 		*scenario, cfg.Seed, cfg.Replications, hoursFlag(cfg.Horizon))
@@ -145,8 +168,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	elapsed := time.Since(start)
 	rep := &report{Scenario: sc.Name, Description: sc.Description, Summary: sum, spec: cfg.Spec}
+	if *exact {
+		if rep.Exact, err = buildExact(cfg, sum); err != nil {
+			fmt.Fprintf(stderr, "sim: %v\n", err)
+			return exitUsage
+		}
+	}
 	var table, js bytes.Buffer
 	writeTable(&table, rep)
+	writeExact(&table, rep.Exact)
 	if err := writeJSON(&js, rep); err != nil {
 		fmt.Fprintf(stderr, "sim: %v\n", err)
 		return exitUsage
