@@ -46,7 +46,7 @@ type Fleet struct {
 	q      *mat.Dense       // sub-generator over live disks: rows lose what leaves the fleet
 	init   []float64        // expected disks per state at time 0
 	birth  []float64        // disks per hour entering each state by growth
-	newP   []float64        // distribution of a new disk (growth or recreation); nil if none
+	newP   []float64        // distribution of a new disk; nil if the fleet creates none
 	expm   map[float64]*mat.Dense
 }
 
@@ -304,7 +304,11 @@ func Build(cfg *sim.Config) (*Fleet, error) {
 	}
 	lam := cfg.CreationsPerDay / 24
 	f.birth = make([]float64, n)
-	if len(b.born) > 0 {
+	creates := cfg.CreationsPerDay > 0
+	for _, rm := range cfg.Remedies {
+		creates = creates || rm.Recreate
+	}
+	if len(b.born) > 0 && creates {
 		f.newP = make([]float64, n)
 		for _, w := range b.born {
 			j := b.index[w.k]

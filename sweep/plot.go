@@ -32,12 +32,13 @@ type Panel struct {
 }
 
 // Figure is a sweep drawn as panels stacked in a column sharing the x
-// axis. Ticks, when set, name the x positions 0, 1, ... (for values that
-// are words rather than numbers).
+// axis. Ticks, when set, label the x positions TickAt (the swept values
+// as written, at their numeric positions or at 0, 1, ... for words).
 type Figure struct {
 	Title  string
 	XLabel string
 	Ticks  []string
+	TickAt []float64
 	Panels []Panel
 }
 
@@ -73,12 +74,19 @@ func Plot(f *Figure, format string) ([]byte, error) {
 		if f.Ticks != nil {
 			var ticks []plot.Tick
 			for i, t := range f.Ticks {
-				ticks = append(ticks, plot.Tick{Value: float64(i), Label: t})
+				x := float64(i)
+				if i < len(f.TickAt) {
+					x = f.TickAt[i]
+				}
+				ticks = append(ticks, plot.Tick{Value: x, Label: t})
 			}
 			p.X.Tick.Marker = plot.ConstantTicks(ticks)
 		}
 		ymin, ymax := math.Inf(1), math.Inf(-1)
 		xmin, xmax := math.Inf(1), math.Inf(-1)
+		for _, x := range f.TickAt {
+			xmin, xmax = math.Min(xmin, x), math.Max(xmax, x)
+		}
 		for si, s := range pn.Series {
 			var pts errPoints
 			for i := range s.X {

@@ -278,14 +278,13 @@ func sweepFigure(r *sweepReport, ps []sweep.Param) *sweep.Figure {
 		xs[i], unit = x, u
 	}
 	f.XLabel = first.Path
+	f.Ticks = first.Values
 	if !numeric {
-		f.Ticks = first.Values
 		for i := range xs {
 			xs[i] = float64(i)
 		}
-	} else if unit == "h" {
-		f.XLabel += " (hours)"
 	}
+	f.TickAt = xs
 	index := map[string]int{}
 	for i, v := range first.Values {
 		index[v] = i
