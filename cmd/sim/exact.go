@@ -33,8 +33,8 @@ type exactReport struct {
 type exactStatus struct {
 	Name      string       `json:"name"`
 	Simulated sim.Estimate `json:"simulated"`
-	Exact     float64      `json:"exact"`            // expected time-weighted mean over the measured window
-	AtHorizon float64      `json:"exact_at_horizon"` // expected disks at the horizon
+	Exact     float64      `json:"exact"`                  // expected time-weighted mean over the measured window
+	AtHorizon float64      `json:"exact_at_horizon"`       // expected disks at the horizon
 	Steady    *float64     `json:"exact_steady,omitempty"` // null when unknown or unbounded
 	Grows     bool         `json:"grows_without_bound,omitempty"`
 	DiffCI    *float64     `json:"diff_ci"` // (simulated - exact) / half-width; null when the half-width is 0
