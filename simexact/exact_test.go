@@ -15,7 +15,7 @@ import (
 	"evsim/sim"
 )
 
-func load(t *testing.T, ref string) *sim.Config {
+func load(t testing.TB, ref string) *sim.Config {
 	t.Helper()
 	spec := model.Default()
 	if _, ok := scenarios.Source(ref); ok {
