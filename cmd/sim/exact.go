@@ -28,6 +28,7 @@ type exactReport struct {
 	Endings  []exactEnding `json:"endings,omitempty"`
 	MeanLife *float64      `json:"mean_life_h,omitempty"` // a new disk, until it is deleted or stuck for good
 	Flagged  []string      `json:"flagged,omitempty"`
+	Times    []float64     `json:"-"`
 }
 
 type exactStatus struct {
@@ -37,7 +38,32 @@ type exactStatus struct {
 	AtHorizon float64      `json:"exact_at_horizon"`       // expected disks at the horizon
 	Steady    *float64     `json:"exact_steady,omitempty"` // null when unknown or unbounded
 	Grows     bool         `json:"grows_without_bound,omitempty"`
-	DiffCI    *float64     `json:"diff_ci"` // (simulated - exact) / half-width; null when the half-width is 0
+	At        []exactAt    `json:"exact_at,omitempty"` // at the -exact-at times
+	DiffCI    *float64     `json:"diff_ci"`            // (simulated - exact) / half-width; null when the half-width is 0
+}
+
+type exactAt struct {
+	Time  float64 `json:"time_h"`
+	Disks float64 `json:"disks"`
+}
+
+// parseTimes reads the -exact-at list: durations within the horizon.
+func parseTimes(s string, exact bool, horizon float64) ([]float64, error) {
+	if s == "" {
+		return nil, nil
+	}
+	if !exact {
+		return nil, errors.New("-exact-at needs -exact")
+	}
+	var out []float64
+	for _, f := range strings.Split(s, ",") {
+		h, ok := parseDuration(f)
+		if !ok || h > horizon {
+			return nil, fmt.Errorf("-exact-at %q: want durations with a unit (such as 10d or 36h) up to the horizon (%s), separated by commas", f, hours(horizon))
+		}
+		out = append(out, h)
+	}
+	return out, nil
 }
 
 type exactEnding struct {
@@ -48,7 +74,7 @@ type exactEnding struct {
 // buildExact solves cfg's chain and sets it beside sum. A scenario that
 // is not Markovian gives a report with its reasons; only a failure of
 // the solver is an error.
-func buildExact(cfg *sim.Config, sum *sim.Summary) (*exactReport, error) {
+func buildExact(cfg *sim.Config, sum *sim.Summary, times []float64) (*exactReport, error) {
 	f, err := simexact.Build(cfg)
 	var nm *simexact.NotMarkovianError
 	if errors.As(err, &nm) {
@@ -75,8 +101,16 @@ func buildExact(cfg *sim.Config, sum *sim.Summary) (*exactReport, error) {
 		}
 	}
 	r.Bound = bound(sum.Replications, compared)
+	r.Times = times
+	ats := make([][]float64, len(times))
+	for k, t := range times {
+		ats[k] = f.At(t)
+	}
 	for i, row := range sum.Statuses {
 		s := exactStatus{Name: row.Name, Simulated: row.Disks, Exact: clean(mean[i]), AtHorizon: clean(at[i])}
+		for k, t := range times {
+			s.At = append(s.At, exactAt{Time: t, Disks: clean(ats[k][i])})
+		}
 		switch {
 		case ok && math.IsInf(steady[i], 1):
 			s.Grows = true
@@ -147,7 +181,11 @@ func writeExact(w io.Writer, r *exactReport) {
 	fmt.Fprintf(w, "\nExact answer (continuous-time Markov chain of one disk, %d states)\n", r.States)
 	fmt.Fprintln(w, "diff: (simulated - exact) in half-widths of the 95% interval; beyond ±"+trim(r.Bound)+" (99.9% with a Bonferroni correction) is flagged with !")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "status\tsimulated\texact\tdiff\tat the horizon\tin the long run")
+	head := "status\tsimulated\texact\tdiff"
+	for _, t := range r.Times {
+		head += "\tat " + hours(t)
+	}
+	fmt.Fprintln(tw, head+"\tat the horizon\tin the long run")
 	for _, s := range r.Statuses {
 		if s.Simulated.Mean == 0 && s.Simulated.HalfWidth == 0 && s.Exact == 0 && s.AtHorizon == 0 {
 			continue
@@ -166,7 +204,11 @@ func writeExact(w io.Writer, r *exactReport) {
 		case s.Steady != nil:
 			steady = exactNum(*s.Steady)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.Name, est(s.Simulated), exactNum(s.Exact), diff, exactNum(s.AtHorizon), steady)
+		row := fmt.Sprintf("%s\t%s\t%s\t%s", s.Name, est(s.Simulated), exactNum(s.Exact), diff)
+		for _, a := range s.At {
+			row += "\t" + exactNum(a.Disks)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", row, exactNum(s.AtHorizon), steady)
 	}
 	tw.Flush()
 	if len(r.Endings) > 0 && r.MeanLife != nil {

@@ -1,10 +1,15 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"strings"
 	"testing"
+
+	"evsim/model"
+	"evsim/scenarios"
+	"evsim/sim"
 )
 
 // TestExactColumn: -exact on the Markovian scenario prints the exact
@@ -137,3 +142,58 @@ func TestSweepErrors(t *testing.T) {
 }
 
 func readFile(name string) ([]byte, error) { return os.ReadFile(name) }
+
+// TestExactFlags: a simulated occupancy far from the exact one is flagged
+// (which makes run exit 1); the real one is not.
+func TestExactFlags(t *testing.T) {
+	sc, err := scenarios.Get("markov-check", model.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := sc.Config
+	cfg.Replications, cfg.Horizon = 8, 60*24
+	sum, err := sim.Run(context.Background(), cfg, sim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := buildExact(cfg, sum, []float64{24})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Flagged) > 0 {
+		t.Errorf("flagged %v in a correct run", r.Flagged)
+	}
+	if len(r.Statuses[0].At) != 1 || r.Statuses[0].At[0].Time != 24 {
+		t.Errorf("exact_at %+v; want one entry at 24h", r.Statuses[0].At)
+	}
+	row := &sum.Statuses[1] // Available
+	row.Disks.Mean += (r.Bound + 0.5) * row.Disks.HalfWidth
+	r, err = buildExact(cfg, sum, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Flagged) != 1 || r.Flagged[0] != "Available" {
+		t.Errorf("flagged %v; want [Available]", r.Flagged)
+	}
+	var buf strings.Builder
+	writeExact(&buf, r)
+	if !strings.Contains(buf.String(), " !") || !strings.Contains(buf.String(), "outside the flagging bound: Available") {
+		t.Errorf("the table does not mark the flagged status:\n%s", buf.String())
+	}
+}
+
+func TestExactAtErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-exact-at", "10d"}, "-exact-at needs -exact"},
+		{[]string{"-exact", "-exact-at", "10"}, "want durations with a unit"},
+		{[]string{"-exact", "-exact-at", "400d"}, "up to the horizon"},
+	} {
+		code, out, errs := runCmd(t, append([]string{"-scenario", "markov-check", "-replications", "2"}, tc.args...)...)
+		if code != exitUsage || out != "" || !strings.Contains(errs, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tc.args, code, errs, tc.want)
+		}
+	}
+}

@@ -28,6 +28,7 @@ import (
 
 const (
 	exitOK      = 0
+	exitDiff    = 1
 	exitUsage   = 2
 	exitPartial = 3
 )
@@ -50,14 +51,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	outDir := fs.String("o", "", "write summary.txt, summary.json and series.csv into this directory")
 	list := fs.Bool("list", false, "list the embedded scenarios and exit")
 	progress := fs.String("progress", "auto", "progress on stderr: auto (runs over a second), always or never")
-	exact := fs.Bool("exact", false, "print the exact answer of the disks' Markov chain beside the simulated occupancy, or why there is none")
+	exact := fs.Bool("exact", false, "print the exact answer of the disks' Markov chain beside the simulated occupancy, or why there is none;\nexit status 1 if they disagree beyond chance")
+	exactAt := fs.String("exact-at", "", "with -exact: also the exact disks per status at these times, such as 10d,60d")
 	var sweeps sweepFlag
 	fs.Var(&sweeps, "sweep", "run the scenario for each value of a scenario path: PATH=v1,v2,... or PATH=from:to:steps;\ntwo -sweep flags (or P1=...;P2=...) give a grid")
 	sweepPlot := fs.String("sweep-plot", "", "with -sweep: draw the outputs against the first parameter into this .png or .svg file")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: sim [flags]\n\nSimulates a fleet of EVS disks following the model's status graph.\nScenarios: %s.\n\nFlags:\n", strings.Join(scenarios.Names(), ", "))
 		fs.PrintDefaults()
-		fmt.Fprintf(stderr, "\nExit status: 0 done, 2 usage, input or I/O error, 3 stopped early (output marked partial).\n")
+		fmt.Fprintf(stderr, "\nExit status: 0 done, 1 exact and simulated disagree (-exact), 2 usage, input or I/O error, 3 stopped early (output marked partial).\n")
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -148,6 +150,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sim: -sweep-plot needs -sweep\n")
 		return exitUsage
 	}
+	exactTimes, err := parseTimes(*exactAt, *exact, cfg.Horizon)
+	if err != nil {
+		fmt.Fprintf(stderr, "sim: %v\n", err)
+		return exitUsage
+	}
 	fmt.Fprintf(stderr, "sim: scenario %s, seed %d, %s of %s\n", sc.Name, cfg.Seed, plural(cfg.Replications, "replication"), hours(cfg.Horizon))
 	fmt.Fprintf(stderr, "sim: reproduce with: go run ./cmd/sim -scenario %s -seed %d -replications %d -horizon %s\n",
 		*scenario, cfg.Seed, cfg.Replications, hoursFlag(cfg.Horizon))
@@ -169,7 +176,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	elapsed := time.Since(start)
 	rep := &report{Scenario: sc.Name, Description: sc.Description, Summary: sum, spec: cfg.Spec}
 	if *exact {
-		if rep.Exact, err = buildExact(cfg, sum); err != nil {
+		if rep.Exact, err = buildExact(cfg, sum, exactTimes); err != nil {
 			fmt.Fprintf(stderr, "sim: %v\n", err)
 			return exitUsage
 		}
@@ -210,6 +217,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if sum.Partial {
 		fmt.Fprintf(stderr, "sim: stopped early; the output covers what was simulated and is marked partial\n")
 		return exitPartial
+	}
+	if rep.Exact != nil && len(rep.Exact.Flagged) > 0 {
+		fmt.Fprintf(stderr, "sim: simulated and exact occupancy disagree beyond chance in %s\n", strings.Join(rep.Exact.Flagged, ", "))
+		return exitDiff
 	}
 	return exitOK
 }
