@@ -145,6 +145,11 @@ func Reasons(cfg *sim.Config) []string {
 	}
 	tickets := false
 	for s, rm := range cfg.Remedies {
+		for _, op := range rm.Ops {
+			if rm.By != sim.NoRemedy && cfg.ServersStopped > 0 && usesPower(&spec.Ops[op]) {
+				add(fmt.Sprintf("the remedy %s in %s looks at the servers' power, which the simulator keeps from the disk's last request: the chain leaves it out", spec.Ops[op].Name, spec.StatusName(model.StatusID(s))))
+			}
+		}
 		switch rm.By {
 		case sim.ByCustomer:
 			if rm.After.Kind != sim.Exponential {

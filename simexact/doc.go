@@ -31,7 +31,9 @@
 //     receives each customer operation that may start there at the
 //     operation's rate; a request for an operation that looks at the
 //     servers' power finds them stopped with probability
-//     fleet.servers_stopped; the argument is drawn as the simulator draws
+//     fleet.servers_stopped (drawn afresh for each such request, so the
+//     chain need not remember it, as long as no remedy looks at power);
+//     the argument is drawn as the simulator draws
 //     it; a request the model does not enable changes nothing;
 //   - each step ends at rate 1/mean, failing with the per-step probability
 //     the simulator uses (1-(1-p)^(1/steps)); a background operation the
