@@ -176,16 +176,19 @@ func Reasons(cfg *sim.Config) []string {
 	if cfg.Shared > 0 {
 		add("the fleet has shared disks (fleet.shared), which attach to up to 16 servers each: too many states for the exact solver")
 	}
-	var growRate float64
+	var growRate, snapRate, backRate float64
 	for oi, o := range spec.Ops {
 		if !used[oi] {
 			continue
 		}
+		if o.HasEffect(model.EffRemoveSnapshot) {
+			add(fmt.Sprintf("%s removes snapshots, so each disk's count of them (up to 255) matters: too many states for the exact solver", o.Name))
+		}
 		if o.HasEffect(model.EffAddSnapshot) {
-			add(fmt.Sprintf("%s counts snapshots per disk (up to 255): too many states for the exact solver", o.Name))
+			snapRate += cfg.Rates[oi] / 24
 		}
 		if o.HasEffect(model.EffAddBackup) {
-			add(fmt.Sprintf("%s counts backups per disk (up to 255): too many states for the exact solver", o.Name))
+			backRate += cfg.Rates[oi] / 24
 		}
 		if o.HasEffect(model.EffShrink) {
 			add(fmt.Sprintf("%s shrinks disks: the chain leaves sizes out", o.Name))
@@ -195,6 +198,20 @@ func Reasons(cfg *sim.Config) []string {
 				add(fmt.Sprintf("disk sizes are %s (fleet.size_gib) and %s grows disks: whether a disk may grow depends on its size, which the chain leaves out", cfg.Size.Kind, o.Name))
 			}
 			growRate += cfg.Rates[oi] / 24
+		}
+	}
+	// Snapshots and backups only ever grow here: the chain keeps "none"
+	// or "some", which is all a condition looks at, as long as no disk
+	// reaches the bound of 255 at which the model stops adding them.
+	for _, c := range []struct {
+		what string
+		rate float64
+	}{{"snapshots", snapRate}, {"backups", backRate}} {
+		if c.rate == 0 {
+			continue
+		}
+		if tail := 1 - (distuv.Poisson{Lambda: c.rate * cfg.Horizon}).CDF(254); tail > 1e-12 {
+			add(fmt.Sprintf("a disk may reach 255 %s within the horizon (probability %.2g): the chain keeps only whether it has any", c.what, tail))
 		}
 	}
 	if growRate > 0 && cfg.Size.Kind == sim.Fixed {
@@ -341,10 +358,13 @@ func (b *builder) id(k key) int {
 }
 
 // canon turns a successor into its chain state: sizes and power are left
-// out (see the package comment).
+// out, and snapshot and backup counts kept as none or some (see the
+// package comment).
 func (b *builder) canon(kind uint8, st *model.State, rec bool) key {
 	d := st.Disks[0]
 	d.Size = b.size[kind]
+	d.Snapshots = min(d.Snapshots, 1)
+	d.Backups = min(d.Backups, 1)
 	return key{kind: kind, disk: d, rec: rec}
 }
 

@@ -13,8 +13,8 @@
 // ticket ever waits for an agent (the team has at least as many agents as
 // the fleet can have disks, which needs a fleet that does not grow). The
 // chain must also stay small enough for dense solvers: shared disks (up to
-// 16 servers each), snapshot and backup counts (up to 255 each) and disk
-// sizes near their limit are out of reach. Otherwise Build returns a
+// 16 servers each), snapshot counts that go down as well as up (up to
+// 255) and disk sizes near their limit are out of reach. Otherwise Build returns a
 // [*NotMarkovianError] listing every reason, one a line, so that a user
 // sees why there is no exact column instead of a wrong number.
 //
@@ -48,6 +48,9 @@
 // Sizes are left out of the state: expansions are allowed only while a
 // disk is below its size limit, and Build refuses a scenario in which a
 // disk could reach it within the horizon with probability above 1e-12.
+// Snapshot and backup counts are kept as "none" or "some", all the
+// model's conditions look at, when nothing removes them and no disk
+// reaches the bound of 255 with probability above 1e-12.
 //
 // # What is computed
 //

@@ -135,7 +135,8 @@ func TestPerturbedFails(t *testing.T) {
 	}{
 		{"attach rate", "markov-check", func(c *sim.Config) { c.Rates[op("attach")] *= 1.2 }},
 		{"Expanding mean", "markov-check", func(c *sim.Config) { c.Durations[stat("Expanding")].A *= 1.2 }},
-		{"create_transfer rate", "testdata/tickets.yaml", func(c *sim.Config) { c.Rates[op("create_transfer")] *= 1.2 }},
+		{"restore_backup rate", "testdata/tickets.yaml", func(c *sim.Config) { c.Rates[op("restore_backup")] *= 1.2 }},
+		{"Rolling back mean", "testdata/tickets.yaml", func(c *sim.Config) { c.Durations[stat("Rolling back")].A *= 1.2 }},
 		{"service mean", "testdata/tickets.yaml", func(c *sim.Config) { c.Service.A *= 1.2 }},
 		{"expand failure", "testdata/datadisks.yaml", func(c *sim.Config) { c.Failure[op("expand")] *= 1.2 }},
 	}
@@ -292,7 +293,7 @@ failures: {delete: 0.3}
 // naming the features at fault; markov-check has no reason.
 func TestReasons(t *testing.T) {
 	want := map[string][]string{
-		"baseline":        {"duration of Expanding is lognormal", "service time of the operator team is lognormal", "tickets may wait for the 2 agents", "shared disks", "create_snapshot counts snapshots", "create_backup counts backups", "disk sizes are lognormal"},
+		"baseline":        {"duration of Expanding is lognormal", "service time of the operator team is lognormal", "tickets may wait for the 2 agents", "shared disks", "delete_snapshot removes snapshots", "disk sizes are lognormal"},
 		"expansion-spike": {"duration of Expanding is lognormal", "tickets may wait for the 2 agents"},
 		"understaffed":    {"tickets may wait for the 1 agent of operator.agents", "customer reaction time in Error is lognormal"},
 		"pool-crunch":     {"the pool is finite (pool.capacity_gib)"},
@@ -351,8 +352,11 @@ func TestReasonsOneAtATime(t *testing.T) {
 			c.Agents, c.Service, c.CreationsPerDay = 3, sim.ExpDist(1), 0
 		}, "tickets may wait: 3 agents (operator.agents) for 1000 disks"},
 		{func(c *sim.Config) {
-			c.Rates[op("create_snapshot")] = 0.1
-		}, "create_snapshot counts snapshots"},
+			c.Rates[op("create_snapshot")], c.Rates[op("delete_snapshot")] = 0.1, 0.1
+		}, "delete_snapshot removes snapshots"},
+		{func(c *sim.Config) {
+			c.Rates[op("create_backup")], c.OpDuration[op("create_backup")] = 10, sim.ExpDist(1)
+		}, "a disk may reach 255 backups within the horizon"},
 	}
 	for _, tc := range cases {
 		cfg := load(t, "markov-check")
