@@ -197,3 +197,22 @@ func TestExactAtErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestSweepSeedAndFlags: a swept seed is the point's own; -replications
+// applies to every point.
+func TestSweepSeedAndFlags(t *testing.T) {
+	code, out, errs := runCmd(t, "-scenario", "markov-check", "-horizon", "30d", "-replications", "2", "-format", "json", "-sweep", "seed=1,2")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var rep sweepReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Replications != 2 || rep.Points[0].FailedDisks.N != 2 {
+		t.Errorf("replications %d, %d; want 2", rep.Replications, rep.Points[0].FailedDisks.N)
+	}
+	if rep.Points[0].FailedDisks == rep.Points[1].FailedDisks {
+		t.Error("seeds 1 and 2 give the same result: the swept seed is not used")
+	}
+}

@@ -140,7 +140,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		defer stop()
 		return runSweep(ctx, &sweepRun{ref: *scenario, name: sc.Name, params: sweeps, workers: *workers, format: *format,
 			plot: *sweepPlot, stdout: stdout, stderr: stderr, override: func(c *sim.Config) {
-				c.Seed, c.Replications = cfg.Seed, cfg.Replications
+				if set["seed"] {
+					c.Seed = cfg.Seed
+				}
+				if set["replications"] {
+					c.Replications = cfg.Replications
+				}
 				if set["horizon"] {
 					c.Horizon = cfg.Horizon
 				}

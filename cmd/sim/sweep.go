@@ -240,9 +240,18 @@ func writeSweepTable(w io.Writer, r *sweepReport, partial bool) {
 	if partial {
 		fmt.Fprintln(w, "PARTIAL: the sweep was stopped early; figures cover what was simulated.")
 	}
-	fmt.Fprintf(w, "%s per point, %s measured each after a %s warm-up, seed %d at every point\n",
-		plural(r.Replications, "replication"), hours(r.Horizon-r.Warmup), hours(r.Warmup), r.Seed)
-	fmt.Fprintln(w, "(common random numbers: differences between points are not noise of the seeds).")
+	seedSwept := false
+	for _, p := range r.Params {
+		seedSwept = seedSwept || p == "seed"
+	}
+	if seedSwept {
+		fmt.Fprintf(w, "%s per point, %s measured each after a %s warm-up; the seed is swept.\n",
+			plural(r.Replications, "replication"), hours(r.Horizon-r.Warmup), hours(r.Warmup))
+	} else {
+		fmt.Fprintf(w, "%s per point, %s measured each after a %s warm-up, seed %d at every point\n",
+			plural(r.Replications, "replication"), hours(r.Horizon-r.Warmup), hours(r.Warmup), r.Seed)
+		fmt.Fprintln(w, "(common random numbers: differences between points are not noise of the seeds).")
+	}
 	fmt.Fprintln(w, "a ± b: mean over replications and the half-width of its 95% confidence interval.")
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
