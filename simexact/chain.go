@@ -3,6 +3,7 @@ package simexact
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"strconv"
 	"strings"
 
@@ -27,7 +28,13 @@ func (e *NotMarkovianError) Error() string {
 	return "simexact: no exact answer: " + strings.Join(e.Reasons, "; ")
 }
 
-// key is a chain state: the disk's kind (1 for a system disk), its model
+// The bits of a disk's kind.
+const (
+	kindSystem uint8 = 1
+	kindShared uint8 = 2
+)
+
+// key is a chain state: the disk's kind (kindSystem, kindShared), its model
 // state (size and power left out), whether it is to be recreated once
 // deleted, and whether its remedy found nothing to do.
 type key struct {
@@ -58,9 +65,9 @@ type weighted struct {
 type builder struct {
 	cfg   *sim.Config
 	spec  *model.Spec
-	sys   [2]*model.System
-	base  [2]model.State
-	size  [2]uint32
+	sys   [4]*model.System
+	base  [4]model.State
+	size  [4]uint32
 	kinds []weighted // kind and its probability (key.disk unused)
 	stepQ []float64
 	index map[key]int
@@ -173,8 +180,11 @@ func Reasons(cfg *sim.Config) []string {
 	if !math.IsInf(cfg.PoolGiB, 1) {
 		add("the pool is finite (pool.capacity_gib): whether a creation or an expansion gets room depends on the other disks")
 	}
-	if cfg.Shared > 0 {
-		add("the fleet has shared disks (fleet.shared), which attach to up to 16 servers each: too many states for the exact solver")
+	used0 := inPlay(cfg)
+	for oi, o := range spec.Ops {
+		if used0[oi] && o.Arg == model.ArgServer && !o.HasEffect(model.EffAttach) && !o.HasEffect(model.EffDetach) {
+			add(fmt.Sprintf("%s takes any server, attached or not: the chain keeps only how many servers a disk is attached to", o.Name))
+		}
 	}
 	var growRate, snapRate, backRate float64
 	for oi, o := range spec.Ops {
@@ -262,15 +272,24 @@ func Build(cfg *sim.Config) (*Fleet, error) {
 		return nil, &NotMarkovianError{Reasons: rs}
 	}
 	b := &builder{cfg: cfg, spec: cfg.Spec, index: map[key]int{}, edges: map[[2]int]float64{}, gone: map[int]float64{}}
-	for kind := range 2 {
-		limit := sizeLimit(cfg.Spec, kind == 1)
+	// The simulator gives every disk as many servers as a shared disk may
+	// attach to; a data disk attaches to one at most, so one server is as
+	// good for it (servers are interchangeable: they are all on or all off).
+	shared := max(cfg.Spec.Limits.Attachments, cfg.Spec.Limits.SharedAttachments)
+	shared = min(shared, model.MaxServers)
+	for kind := range uint8(4) {
+		limit := sizeLimit(cfg.Spec, kind&kindSystem != 0)
 		size := 100
 		if cfg.Size.Kind == sim.Fixed {
 			size = clampSize(cfg.Size.A, limit)
 		}
+		servers := min(max(cfg.Spec.Limits.Attachments, 1), shared)
+		if kind&kindShared != 0 {
+			servers = shared
+		}
 		sys, err := model.NewSystem(cfg.Spec, model.Config{
-			Disks:    []model.DiskConfig{{System: kind == 1, Size: size}},
-			Servers:  1,
+			Disks:    []model.DiskConfig{{System: kind&kindSystem != 0, Shared: kind&kindShared != 0, Size: size}},
+			Servers:  servers,
 			Operator: true,
 		})
 		if err != nil {
@@ -278,11 +297,19 @@ func Build(cfg *sim.Config) (*Fleet, error) {
 		}
 		b.sys[kind], b.base[kind], b.size[kind] = sys, sys.Init()[0], uint32(size)
 	}
-	if cfg.System < 1 {
-		b.kinds = append(b.kinds, weighted{key{kind: 0}, 1 - cfg.System})
-	}
-	if cfg.System > 0 {
-		b.kinds = append(b.kinds, weighted{key{kind: 1}, cfg.System})
+	for kind := range uint8(4) {
+		p := 1 - cfg.System
+		if kind&kindSystem != 0 {
+			p = cfg.System
+		}
+		if kind&kindShared != 0 {
+			p *= cfg.Shared
+		} else {
+			p *= 1 - cfg.Shared
+		}
+		if p > 0 {
+			b.kinds = append(b.kinds, weighted{key{kind: kind}, p})
+		}
 	}
 	b.stepQ = make([]float64, len(cfg.Spec.Ops))
 	for i, o := range cfg.Spec.Ops {
@@ -421,7 +448,7 @@ func (b *builder) initial() []weighted {
 				continue
 			}
 			st := b.base[kw.k.kind]
-			b.run(kw.k.kind, &st, initOp, b.pickArg(initOp, &st.Disks[0]))
+			b.run(kw.k.kind, &st, initOp, b.pickArg(&st, initOp))
 			if inUse && st.Disks[0].Attached == 0 && attachOp != model.NoOp {
 				b.run(kw.k.kind, &st, attachOp, 0)
 			}
@@ -457,7 +484,7 @@ func (b *builder) births() []weighted {
 				continue
 			}
 			st := b.base[kw.k.kind]
-			a := model.Action{Kind: model.Start, Op: m.Op, Arg: b.pickArg(m.Op, &st.Disks[0])}
+			a := model.Action{Kind: model.Start, Op: m.Op, Arg: b.pickArg(&st, m.Op)}
 			if !b.sys[kw.k.kind].Enabled(&st, a) {
 				continue
 			}
@@ -470,14 +497,28 @@ func (b *builder) births() []weighted {
 	return out
 }
 
-// pickArg draws the argument the simulator would. With one server in the
-// chain, "a server the disk is not attached to", "one it is attached to"
-// and "any server" all come down to server 0: the simulator's servers are
-// interchangeable and a data disk attaches to one at most, so the model
-// enables the same requests.
-func (b *builder) pickArg(op model.OpID, _ *model.Disk) uint8 {
-	if b.spec.Ops[op].Arg == model.ArgNone {
+// pickArg draws the argument the simulator would: a server the disk is
+// not attached to for an attaching operation, one it is attached to for a
+// detaching one (server 0 when there is none), the disk's own snapshot.
+// Servers are interchangeable (all on or all off), so any of them gives
+// the same chain; the chain keeps a disk's servers as the lowest ones
+// (attached to k servers: servers 0 to k-1) and picks server k to attach
+// and k-1 to detach, which keeps it so. Reasons rules out operations that
+// take any server, attached or not.
+func (b *builder) pickArg(st *model.State, op model.OpID) uint8 {
+	o := &b.spec.Ops[op]
+	switch o.Arg {
+	case model.ArgNone:
 		return model.NoArg
+	case model.ArgSnapshot:
+		return 0
+	}
+	k := uint8(bits.OnesCount32(st.Disks[0].Attached))
+	switch {
+	case o.HasEffect(model.EffAttach) && k < st.NServers:
+		return k
+	case o.HasEffect(model.EffDetach) && k > 0:
+		return k - 1
 	}
 	return 0
 }
@@ -575,7 +616,7 @@ func (b *builder) explore(i int) {
 			mean = cfg.Service.A
 		}
 		for _, op := range rm.Ops {
-			a := model.Action{Kind: model.Start, Op: op, Arg: b.pickArg(op, &d)}
+			a := model.Action{Kind: model.Start, Op: op, Arg: b.pickArg(&st, op)}
 			if y, ok := sys.Next(st, a); ok {
 				b.to(i, x.kind, &y, x.rec || rm.Recreate, 1/mean)
 				return
@@ -593,7 +634,7 @@ func (b *builder) explore(i int) {
 		if r <= 0 || o.Actor != model.Customer || o.Creates || !startsFrom(o, d.Status) {
 			continue
 		}
-		a := model.Action{Kind: model.Start, Op: model.OpID(oi), Arg: b.pickArg(model.OpID(oi), &d)}
+		a := model.Action{Kind: model.Start, Op: model.OpID(oi), Arg: b.pickArg(&st, model.OpID(oi))}
 		if !usesPower(o) {
 			if y, ok := sys.Next(st, a); ok {
 				b.to(i, x.kind, &y, x.rec, r)

@@ -12,18 +12,20 @@
 // service time) and disks do not interact: the pool is unlimited and no
 // ticket ever waits for an agent (the team has at least as many agents as
 // the fleet can have disks, which needs a fleet that does not grow). The
-// chain must also stay small enough for dense solvers: shared disks (up to
-// 16 servers each), snapshot counts that go down as well as up (up to
-// 255) and disk sizes near their limit are out of reach. Otherwise Build returns a
+// chain must also stay small enough for dense solvers: snapshot counts
+// that go down as well as up (up to 255) and disk sizes near their limit
+// are out of reach. Otherwise Build returns a
 // [*NotMarkovianError] listing every reason, one a line, so that a user
 // sees why there is no exact column instead of a wrong number.
 //
 // # The chain mirrors the simulator
 //
 // A chain state is a one-disk [model.System] state (the disk's status,
-// running operation and step, background operation, attachment, transfer)
+// running operation and step, background operation, attachments, transfer)
 // plus what the simulator keeps beside it: the disk's kind (system or data
-// disk), whether a customer remedy asked for a new disk once this one is
+// disk, shared or not: a shared disk's system has the simulator's 16
+// servers, kept in order so that a disk attached to k servers is attached
+// to servers 0 to k-1), whether a customer remedy asked for a new disk once this one is
 // gone, and whether the remedy found no operation the model enables (the
 // disk then stays for good). Transitions follow sim's fleet engine:
 //

@@ -101,7 +101,10 @@ func (f *Fleet) WindowMean(from, to float64) []float64 {
 // Steady returns the long-run expected number of disks in each status
 // (spec order): +Inf for a status in which created disks pile up (a state
 // they never leave, fed by growth). ok is false when the solver cannot
-// tell (growth into a cycle of states no disk leaves).
+// tell: growth into a cycle of states no disk leaves, or one it leaves
+// only after an astronomically long time (a shared system disk attached
+// to 16 servers, detached only while they are stopped, say), which makes
+// the linear system singular to working precision.
 func (f *Fleet) Steady() (v []float64, ok bool, err error) {
 	n := len(f.keys)
 	if n == 0 {
