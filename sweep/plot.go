@@ -18,10 +18,11 @@ import (
 // Series is one line of a panel: a mean with the half-width of its 95%
 // interval at each x. A NaN mean is a point with nothing measured.
 type Series struct {
-	Label string
-	X     []float64
-	Mean  []float64
-	Half  []float64
+	Label  string
+	Dashed bool // a computed line, drawn dashed without points or bars
+	X      []float64
+	Mean   []float64
+	Half   []float64
 }
 
 // Panel is one output of a sweep against the swept parameter.
@@ -112,6 +113,9 @@ func Plot(f *Figure, format string) ([]byte, error) {
 			}
 			line.Color = c
 			line.Width = vg.Points(1.2)
+			if s.Dashed {
+				line.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+			}
 			sc, err := plotter.NewScatter(pts.XYs)
 			if err != nil {
 				return nil, fmt.Errorf("sweep: plot: %w", err)
@@ -119,6 +123,14 @@ func Plot(f *Figure, format string) ([]byte, error) {
 			sc.Color = c
 			sc.Shape = draw.CircleGlyph{}
 			sc.Radius = vg.Points(2.5)
+			if s.Dashed {
+				// A computed line: no points or bars to hide the measured ones.
+				p.Add(line)
+				if len(pn.Series) > 1 {
+					p.Legend.Add(s.Label, line)
+				}
+				continue
+			}
 			eb, err := plotter.NewYErrorBars(pts)
 			if err != nil {
 				return nil, fmt.Errorf("sweep: plot: %w", err)

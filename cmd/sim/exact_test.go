@@ -131,7 +131,7 @@ func TestSweepErrors(t *testing.T) {
 		{[]string{"-sweep", "operator.agents=1,2", "-sweep-plot", "x.gif"}, "want a file name ending in .png or .svg"},
 		{[]string{"-sweep-plot", "x.png"}, "-sweep-plot needs -sweep"},
 		{[]string{"-sweep", "operator.agents=1", "-sweep", "operator.agents=2"}, "swept twice"},
-		{[]string{"-sweep", "operator.agents=1", "-exact"}, "-sweep takes neither -exact"},
+		{[]string{"-sweep", "operator.agents=1", "-exact", "-exact-at", "1d"}, "-sweep takes neither -exact-at"},
 	}
 	for _, tc := range cases {
 		code, out, errs := runCmd(t, append([]string{"-scenario", "understaffed", "-horizon", "31d", "-replications", "2"}, tc.args...)...)
@@ -214,5 +214,40 @@ func TestSweepSeedAndFlags(t *testing.T) {
 	}
 	if rep.Points[0].FailedDisks == rep.Points[1].FailedDisks {
 		t.Error("seeds 1 and 2 give the same result: the swept seed is not used")
+	}
+}
+
+// TestSweepExact: with -exact, each Markovian point carries the exact
+// failed-disk occupancy, close to the simulated one and growing with the
+// failure probability; a point that is not Markovian says why.
+func TestSweepExact(t *testing.T) {
+	code, out, errs := runCmd(t, "-scenario", "markov-check", "-replications", "6", "-horizon", "60d", "-exact", "-format", "json", "-sweep", "failures.expand=0.02,0.1")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var rep sweepReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range rep.Points {
+		if p.ExactFailed == nil {
+			t.Fatalf("point %v has no exact value", p.Values)
+		}
+		if d := (p.FailedDisks.Mean - *p.ExactFailed) / p.FailedDisks.HalfWidth; d > 4 || d < -4 {
+			t.Errorf("point %v: simulated %v, exact %g", p.Values, p.FailedDisks, *p.ExactFailed)
+		}
+	}
+	if !(*rep.Points[1].ExactFailed > *rep.Points[0].ExactFailed) {
+		t.Error("the exact failed disks do not grow with failures.expand")
+	}
+	code, out, errs = runCmd(t, "-scenario", "markov-check", "-replications", "2", "-horizon", "30d", "-exact", "-sweep", "pool.capacity_gib=unlimited,1000000")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(errs, "no exact answer at pool.capacity_gib=1000000: the pool is finite") || strings.Contains(errs, "at pool.capacity_gib=unlimited") {
+		t.Errorf("stderr %q", errs)
+	}
+	if !strings.Contains(out, "  exact  ") || !strings.Contains(out, "  -  ") {
+		t.Errorf("table lacks the exact column or its blank:\n%s", out)
 	}
 }

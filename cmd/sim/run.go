@@ -132,13 +132,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if len(sweeps) > 0 {
-		if *exact || *csvFile != "" || *outDir != "" {
-			fmt.Fprintf(stderr, "sim: -sweep takes neither -exact, -csv nor -o; want -format and -sweep-plot\n")
+		if *exactAt != "" || *csvFile != "" || *outDir != "" {
+			fmt.Fprintf(stderr, "sim: -sweep takes neither -exact-at, -csv nor -o; want -format, -exact and -sweep-plot\n")
 			return exitUsage
 		}
 		ctx, stop := interrupt()
 		defer stop()
-		return runSweep(ctx, &sweepRun{ref: *scenario, name: sc.Name, params: sweeps, workers: *workers, format: *format,
+		return runSweep(ctx, &sweepRun{ref: *scenario, name: sc.Name, params: sweeps, workers: *workers, format: *format, exact: *exact,
 			plot: *sweepPlot, stdout: stdout, stderr: stderr, override: func(c *sim.Config) {
 				if set["seed"] {
 					c.Seed = cfg.Seed

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -18,6 +19,7 @@ import (
 	"evsim/model"
 	"evsim/scenarios"
 	"evsim/sim"
+	"evsim/simexact"
 	"evsim/sweep"
 )
 
@@ -50,6 +52,7 @@ type sweepRun struct {
 	params   []sweep.Param
 	override func(*sim.Config) // the -seed, -replications and -horizon flags
 	workers  int
+	exact    bool // add the exact failed-disk occupancy where the point is Markovian
 	format   string
 	plot     string
 	stdout   io.Writer
@@ -60,6 +63,7 @@ type sweepRun struct {
 type sweepPoint struct {
 	Values      []string     `json:"values"` // per parameter
 	FailedDisks sim.Estimate `json:"failed_disks"`
+	ExactFailed *float64     `json:"exact_failed_disks,omitempty"` // with -exact, where the point is Markovian
 	Tickets     sim.Estimate `json:"tickets_per_day"`
 	WaitP95     sim.Estimate `json:"wait_p95_h"`
 	PoolRanOut  int          `json:"pool_ran_out"` // replications whose pool ran out
@@ -75,6 +79,7 @@ type sweepReport struct {
 	Horizon      float64      `json:"horizon_h"`
 	Warmup       float64      `json:"warmup_h"`
 	Params       []string     `json:"params"`
+	Exact        bool         `json:"exact,omitempty"`
 	Points       []sweepPoint `json:"points"`
 }
 
@@ -140,7 +145,7 @@ func runSweep(ctx context.Context, sw *sweepRun) int {
 		}
 	}
 	rep := &sweepReport{Scenario: sw.name, Seed: cfgs[0].Seed, Replications: cfgs[0].Replications,
-		Horizon: cfgs[0].Horizon, Warmup: cfgs[0].Warmup}
+		Horizon: cfgs[0].Horizon, Warmup: cfgs[0].Warmup, Exact: sw.exact}
 	for _, p := range sw.params {
 		rep.Params = append(rep.Params, p.Path)
 	}
@@ -158,6 +163,17 @@ func runSweep(ctx context.Context, sw *sweepRun) int {
 		}
 		pt := measure(cfg, sum)
 		pt.Values = grid[i]
+		if sw.exact {
+			v, reasons, err := exactFailed(cfg, sum)
+			if err != nil {
+				fmt.Fprintf(sw.stderr, "sim: %v\n", err)
+				return exitUsage
+			}
+			if reasons != nil {
+				fmt.Fprintf(sw.stderr, "sim: no exact answer at %s: %s\n", pointName(sw.params, grid[i]), strings.Join(reasons, "; "))
+			}
+			pt.ExactFailed = v
+		}
 		partial = partial || sum.Partial
 		rep.Points = append(rep.Points, pt)
 	}
@@ -220,6 +236,31 @@ func measure(cfg *sim.Config, sum *sim.Summary) sweepPoint {
 	return pt
 }
 
+// exactFailed returns the exact expected time-weighted number of disks
+// in failed statuses over the run's measured window, or the reasons
+// there is none.
+func exactFailed(cfg *sim.Config, sum *sim.Summary) (*float64, []string, error) {
+	f, err := simexact.Build(cfg)
+	var nm *simexact.NotMarkovianError
+	if errors.As(err, &nm) {
+		return nil, nm.Reasons, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	end := cfg.Horizon
+	if sum.Partial && sum.Measured > 0 {
+		end = cfg.Warmup + sum.Measured
+	}
+	var v float64
+	for s, x := range f.WindowMean(cfg.Warmup, end) {
+		if cfg.Spec.Statuses[s].Class == model.Failed {
+			v += x
+		}
+	}
+	return &v, nil, nil
+}
+
 // estimate is the mean with the half-width of its Student t 95% interval,
 // as package sim gives it.
 func estimate(xs []float64) sim.Estimate {
@@ -256,7 +297,11 @@ func writeSweepTable(w io.Writer, r *sweepReport, partial bool) {
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	head := append([]string(nil), r.Params...)
-	head = append(head, "disks in failed statuses", "tickets per day", "wait for an agent p95", "pool ran out")
+	head = append(head, "disks in failed statuses")
+	if r.Exact {
+		head = append(head, "exact")
+	}
+	head = append(head, "tickets per day", "wait for an agent p95", "pool ran out")
 	fmt.Fprintln(tw, strings.Join(head, "\t"))
 	for _, p := range r.Points {
 		row := append([]string(nil), p.Values...)
@@ -264,7 +309,15 @@ func writeSweepTable(w io.Writer, r *sweepReport, partial bool) {
 		if p.PoolRanOut > 0 {
 			pool = fmt.Sprintf("%d/%d, at %s", p.PoolRanOut, p.FailedDisks.N, estHours(p.PoolRanOutA))
 		}
-		row = append(row, est(p.FailedDisks), est(p.Tickets), estHours(p.WaitP95), pool)
+		row = append(row, est(p.FailedDisks))
+		if r.Exact {
+			x := "-"
+			if p.ExactFailed != nil {
+				x = exactNum(*p.ExactFailed)
+			}
+			row = append(row, x)
+		}
+		row = append(row, est(p.Tickets), estHours(p.WaitP95), pool)
 		fmt.Fprintln(tw, strings.Join(row, "\t"))
 	}
 	tw.Flush()
@@ -345,8 +398,30 @@ func sweepFigure(r *sweepReport, ps []sweep.Param) *sweep.Figure {
 		}
 		return pn
 	}
-	f.Panels = append(f.Panels,
-		panel("Disks in failed statuses (time-weighted mean)", "disks", func(p sweepPoint) sim.Estimate { return p.FailedDisks }, 1),
+	failed := panel("Disks in failed statuses (time-weighted mean)", "disks", func(p sweepPoint) sim.Estimate { return p.FailedDisks }, 1)
+	if r.Exact {
+		for _, l := range lines {
+			s := sweep.Series{Label: "exact", Dashed: true}
+			if l.label != "" {
+				s.Label = "exact, " + l.label
+			}
+			for _, p := range l.pts {
+				s.X = append(s.X, xs[index[p.Values[0]]])
+				v := math.NaN()
+				if p.ExactFailed != nil {
+					v = *p.ExactFailed
+				}
+				s.Mean, s.Half = append(s.Mean, v), append(s.Half, 0)
+			}
+			failed.Series = append(failed.Series, s)
+		}
+		for i := range failed.Series {
+			if failed.Series[i].Label == "" {
+				failed.Series[i].Label = "simulated"
+			}
+		}
+	}
+	f.Panels = append(f.Panels, failed,
 		panel("Tickets to customer service", "tickets per day", func(p sweepPoint) sim.Estimate { return p.Tickets }, 1))
 	if waitDays {
 		f.Panels = append(f.Panels, panel("Wait for an agent, 95th percentile", "days", func(p sweepPoint) sim.Estimate { return p.WaitP95 }, 24))
