@@ -10,6 +10,7 @@ import (
 
 	"gonum.org/v1/gonum/stat/distuv"
 
+	"evsim/exact"
 	"evsim/model"
 	"evsim/scenarios"
 	"evsim/sim"
@@ -367,5 +368,82 @@ func TestReasonsOneAtATime(t *testing.T) {
 		if len(got) != 1 || !strings.Contains(got[0], tc.want) {
 			t.Errorf("reasons %q; want one containing %q", got, tc.want)
 		}
+	}
+}
+
+// TestAgainstExactPackage: on a scenario the plain action-rate form can
+// express (data disks attached and detached: no power, sizes, births or
+// recreation), the chain agrees with package exact's: the same long-run
+// occupancy per status.
+func TestAgainstExactPackage(t *testing.T) {
+	y := `
+horizon: 10d
+fleet: {disks: 10, in_use: 0, size_gib: {dist: fixed, value: 10}}
+growth: {mix: {create: 1}}
+rates: {attach: 3, detach: 2}
+durations:
+  Creating: {dist: exponential, mean: 1h}
+  Attaching: {dist: exponential, mean: 2h}
+  Detaching: {dist: exponential, mean: 3h}
+failures: {attach: 0.25, detach: 0.1}
+`
+	sc, err := scenarios.Load("attach.yaml", []byte(y), model.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := sc.Config
+	spec := cfg.Spec
+	f, err := Build(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steady, ok, err := f.Steady()
+	if err != nil || !ok {
+		t.Fatalf("steady: %v %v", ok, err)
+	}
+	sys, err := model.NewSystem(spec, model.Config{Disks: []model.DiskConfig{{Size: 10}}, Servers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	create, _ := spec.OpByName("create")
+	rates := func(st *model.State, a model.Action) float64 {
+		d := &st.Disks[0]
+		switch a.Kind {
+		case model.Start:
+			if a.Op == create {
+				return 1 // how the starting disks are made does not matter in the long run
+			}
+			return cfg.Rates[a.Op] / 24
+		case model.Succeed, model.Fail:
+			mean := cfg.Durations[spec.Ops[d.Op].Steps[d.Step].Status].A
+			p := cfg.Failure[d.Op]
+			if a.Kind == model.Fail {
+				return p / mean
+			}
+			return (1 - p) / mean
+		}
+		return 0
+	}
+	ch, err := exact.Build(sys, rates, exact.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lim, err := ch.Markov.LimitingDistribution(ch.Initial())
+	if err != nil {
+		t.Fatal(err)
+	}
+	occ := ch.Occupancy(lim, 0)
+	compared := 0
+	for s := range spec.Statuses {
+		got, want := steady[s]/float64(cfg.Disks), occ[model.StatusID(s)]
+		if want > 0 {
+			compared++
+		}
+		if math.Abs(got-want) > 1e-9 {
+			t.Errorf("%s: simexact %.12f, exact %.12f", spec.Statuses[s].Name, got, want)
+		}
+	}
+	if compared < 4 {
+		t.Errorf("only %d statuses occupied; want In-use, Available, Attaching, Detaching", compared)
 	}
 }
