@@ -20,6 +20,13 @@
 // summary the whole run gives, byte for byte, and refuses shards of
 // different runs.
 //
+// -exact adds, where the scenario's disks form a Markov chain, the exact
+// expected occupancy beside the simulated one (and otherwise the reasons
+// there is none). -sweep PATH=v1,v2,... (or from:to:steps; several make
+// a grid) runs the scenario for each value of a figure named by its path
+// in the scenario file and prints a table of the outputs that matter, and
+// -sweep-plot draws it.
+//
 // Exit status: 0 done, 2 bad usage, input or I/O error, 3 stopped early
 // (Ctrl-C): what was simulated so far is written, marked partial.
 package main

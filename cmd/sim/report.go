@@ -18,7 +18,8 @@ type report struct {
 	Scenario    string `json:"scenario"`
 	Description string `json:"description,omitempty"`
 	*sim.Summary
-	spec *model.Spec
+	Exact *exactReport `json:"exact,omitempty"`
+	spec  *model.Spec
 }
 
 func writeJSON(w io.Writer, r *report) error {

@@ -28,6 +28,7 @@ import (
 
 const (
 	exitOK      = 0
+	exitDiff    = 1
 	exitUsage   = 2
 	exitPartial = 3
 )
@@ -57,10 +58,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	pf.register(fs)
 	var shard shardFlag
 	fs.Var(&shard, "shard", "run only shard `i/n` of the replications (i from 0 to n-1) and write a shard file (JSON) to stdout; combine the shards with sim merge")
+	exact := fs.Bool("exact", false, "print the exact answer of the disks' Markov chain beside the simulated occupancy, or why there is none;\nexit status 1 if they disagree beyond chance")
+	exactAt := fs.String("exact-at", "", "with -exact: also the exact disks per status at these times, such as 10d,60d")
+	var sweeps sweepFlag
+	fs.Var(&sweeps, "sweep", "run the scenario for each value of a scenario path: PATH=v1,v2,... or PATH=from:to:steps;\ntwo -sweep flags (or P1=...;P2=...) give a grid")
+	sweepPlot := fs.String("sweep-plot", "", "with -sweep: draw the outputs against the first parameter into this .png or .svg file")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: sim [flags]\n       sim merge [flags] SHARD.json...\n\nSimulates a fleet of EVS disks following the model's status graph.\nScenarios: %s.\n\nFlags:\n", strings.Join(scenarios.Names(), ", "))
 		fs.PrintDefaults()
-		fmt.Fprintf(stderr, "\nExit status: 0 done, 2 usage, input or I/O error, 3 stopped early (output marked partial).\n")
+		fmt.Fprintf(stderr, "\nExit status: 0 done, 1 exact and simulated disagree (-exact), 2 usage, input or I/O error, 3 stopped early (output marked partial).\n")
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -137,13 +143,42 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if shard.set {
-		for _, f := range []string{"format", "csv", "o", "plot", "plot-format"} {
+		for _, f := range []string{"format", "csv", "o", "plot", "plot-format", "exact", "exact-at", "sweep", "sweep-plot"} {
 			if set[f] {
 				fmt.Fprintf(stderr, "sim: -%s does not go with -shard: a shard writes its file to stdout; give -%s to sim merge\n", f, f)
 				return exitUsage
 			}
 		}
 		return runShard(shard, *scenario, sc, cfg, *workers, *progress, stdout, stderr)
+	}
+	if len(sweeps) > 0 {
+		if *exactAt != "" || *csvFile != "" || *outDir != "" || set["plot"] {
+			fmt.Fprintf(stderr, "sim: -sweep takes neither -exact-at, -csv, -o nor -plot; want -format, -exact and -sweep-plot\n")
+			return exitUsage
+		}
+		ctx, stop := interrupt()
+		defer stop()
+		return runSweep(ctx, &sweepRun{ref: *scenario, name: sc.Name, params: sweeps, workers: *workers, format: *format, exact: *exact,
+			plot: *sweepPlot, stdout: stdout, stderr: stderr, override: func(c *sim.Config) {
+				if set["seed"] {
+					c.Seed = cfg.Seed
+				}
+				if set["replications"] {
+					c.Replications = cfg.Replications
+				}
+				if set["horizon"] {
+					c.Horizon = cfg.Horizon
+				}
+			}})
+	}
+	if *sweepPlot != "" {
+		fmt.Fprintf(stderr, "sim: -sweep-plot needs -sweep\n")
+		return exitUsage
+	}
+	exactTimes, err := parseTimes(*exactAt, *exact, cfg.Horizon)
+	if err != nil {
+		fmt.Fprintf(stderr, "sim: %v\n", err)
+		return exitUsage
 	}
 	fmt.Fprintf(stderr, "sim: scenario %s, seed %d, %s of %s\n", sc.Name, cfg.Seed, plural(cfg.Replications, "replication"), hours(cfg.Horizon))
 	fmt.Fprintf(stderr, "sim: reproduce with: go run ./cmd/sim -scenario %s -seed %d -replications %d -horizon %s\n",
@@ -165,8 +200,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	elapsed := time.Since(start)
 	rep := &report{Scenario: sc.Name, Description: sc.Description, Summary: sum, spec: cfg.Spec}
+	if *exact {
+		if rep.Exact, err = buildExact(cfg, sum, exactTimes); err != nil {
+			fmt.Fprintf(stderr, "sim: %v\n", err)
+			return exitUsage
+		}
+	}
 	var table, js bytes.Buffer
 	writeTable(&table, rep)
+	writeExact(&table, rep.Exact)
 	if err := writeJSON(&js, rep); err != nil {
 		fmt.Fprintf(stderr, "sim: %v\n", err)
 		return exitUsage
@@ -204,6 +246,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if sum.Partial {
 		fmt.Fprintf(stderr, "sim: stopped early; the output covers what was simulated and is marked partial\n")
 		return exitPartial
+	}
+	if rep.Exact != nil && len(rep.Exact.Flagged) > 0 {
+		fmt.Fprintf(stderr, "sim: simulated and exact occupancy disagree beyond chance in %s\n", strings.Join(rep.Exact.Flagged, ", "))
+		return exitDiff
 	}
 	return exitOK
 }

@@ -87,18 +87,6 @@ func specPrint(spec *model.Spec) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// scenarioSource returns the file name and YAML text of the scenario ref.
-func scenarioSource(ref string) (string, []byte, error) {
-	if b, ok := scenarios.Source(ref); ok {
-		return ref + ".yaml", b, nil
-	}
-	b, err := os.ReadFile(ref)
-	if err != nil {
-		return "", nil, fmt.Errorf("sim: reading the scenario: %w", err)
-	}
-	return filepath.Base(ref), b, nil
-}
-
 // runShard runs the replications of one shard and writes the shard file
 // to stdout.
 func runShard(sh shardFlag, ref string, sc *scenarios.Scenario, cfg *sim.Config, workers int, progress string, stdout, stderr io.Writer) int {
@@ -107,6 +95,7 @@ func runShard(sh shardFlag, ref string, sc *scenarios.Scenario, cfg *sim.Config,
 		fmt.Fprintf(stderr, "%v\n", err)
 		return exitUsage
 	}
+	file = filepath.Base(file) // the shard file names no directory
 	lo, hi := shardRange(sh.i, sh.n, cfg.Replications)
 	fmt.Fprintf(stderr, "sim: scenario %s, seed %d, shard %d/%d: replications %d to %d of %d\n", sc.Name, cfg.Seed, sh.i, sh.n, lo, hi-1, cfg.Replications)
 	if lo == hi {

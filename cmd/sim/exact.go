@@ -1,0 +1,228 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"text/tabwriter"
+
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"evsim/model"
+	"evsim/sim"
+	"evsim/simexact"
+)
+
+// exactReport is the exact answer beside the simulated one (-exact).
+type exactReport struct {
+	Markovian bool     `json:"markovian"`
+	Reasons   []string `json:"reasons,omitempty"` // why there is no exact answer
+	States    int      `json:"chain_states,omitempty"`
+	// Bound is the difference, in half-widths of the 95% interval, beyond
+	// which a status is flagged: the 99.9% Student t quantile with a
+	// Bonferroni correction over the statuses compared, over the 95% one.
+	Bound    float64       `json:"flag_beyond_ci,omitempty"`
+	Statuses []exactStatus `json:"statuses,omitempty"`
+	Endings  []exactEnding `json:"endings,omitempty"`
+	MeanLife *float64      `json:"mean_life_h,omitempty"` // a new disk, until it is deleted or stuck for good
+	Flagged  []string      `json:"flagged,omitempty"`
+	Times    []float64     `json:"-"`
+}
+
+type exactStatus struct {
+	Name      string       `json:"name"`
+	Simulated sim.Estimate `json:"simulated"`
+	Exact     float64      `json:"exact"`                  // expected time-weighted mean over the measured window
+	AtHorizon float64      `json:"exact_at_horizon"`       // expected disks at the horizon
+	Steady    *float64     `json:"exact_steady,omitempty"` // null when unknown or unbounded
+	Grows     bool         `json:"grows_without_bound,omitempty"`
+	At        []exactAt    `json:"exact_at,omitempty"` // at the -exact-at times
+	DiffCI    *float64     `json:"diff_ci"`            // (simulated - exact) / half-width; null when the half-width is 0
+}
+
+type exactAt struct {
+	Time  float64 `json:"time_h"`
+	Disks float64 `json:"disks"`
+}
+
+// parseTimes reads the -exact-at list: durations within the horizon.
+func parseTimes(s string, exact bool, horizon float64) ([]float64, error) {
+	if s == "" {
+		return nil, nil
+	}
+	if !exact {
+		return nil, errors.New("-exact-at needs -exact")
+	}
+	var out []float64
+	for _, f := range strings.Split(s, ",") {
+		h, ok := parseDuration(f)
+		if !ok || h > horizon {
+			return nil, fmt.Errorf("-exact-at %q: want durations with a unit (such as 10d or 36h) up to the horizon (%s), separated by commas", f, hours(horizon))
+		}
+		out = append(out, h)
+	}
+	return out, nil
+}
+
+type exactEnding struct {
+	Status      string  `json:"status"`
+	Probability float64 `json:"probability"`
+}
+
+// buildExact solves cfg's chain and sets it beside sum. A scenario that
+// is not Markovian gives a report with its reasons; only a failure of
+// the solver is an error.
+func buildExact(cfg *sim.Config, sum *sim.Summary, times []float64) (*exactReport, error) {
+	f, err := simexact.Build(cfg)
+	var nm *simexact.NotMarkovianError
+	if errors.As(err, &nm) {
+		return &exactReport{Reasons: nm.Reasons}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	r := &exactReport{Markovian: true, States: f.States()}
+	end := cfg.Horizon
+	if sum.Partial && sum.Measured > 0 {
+		end = cfg.Warmup + sum.Measured
+	}
+	mean := f.WindowMean(cfg.Warmup, end)
+	at := f.At(end)
+	steady, ok, err := f.Steady()
+	if err != nil {
+		return nil, err
+	}
+	compared := 0
+	for _, row := range sum.Statuses {
+		if row.Disks.HalfWidth > 0 {
+			compared++
+		}
+	}
+	r.Bound = bound(sum.Replications, compared)
+	r.Times = times
+	ats := make([][]float64, len(times))
+	for k, t := range times {
+		ats[k] = f.At(t)
+	}
+	for i, row := range sum.Statuses {
+		s := exactStatus{Name: row.Name, Simulated: row.Disks, Exact: clean(mean[i]), AtHorizon: clean(at[i])}
+		for k, t := range times {
+			s.At = append(s.At, exactAt{Time: t, Disks: clean(ats[k][i])})
+		}
+		switch {
+		case ok && math.IsInf(steady[i], 1):
+			s.Grows = true
+		case ok:
+			v := clean(steady[i])
+			s.Steady = &v
+		}
+		if hw := row.Disks.HalfWidth; hw > 0 {
+			d := (row.Disks.Mean - s.Exact) / hw
+			s.DiffCI = &d
+			if math.Abs(d) > r.Bound {
+				r.Flagged = append(r.Flagged, row.Name)
+			}
+		}
+		r.Statuses = append(r.Statuses, s)
+	}
+	ends, life, ok, err := f.Endings()
+	if err != nil && !errors.Is(err, simexact.ErrNoDisk) {
+		return nil, err
+	}
+	if ok {
+		for _, e := range ends {
+			r.Endings = append(r.Endings, exactEnding{Status: statusName(cfg.Spec, e.Status), Probability: e.Probability})
+		}
+		r.MeanLife = &life
+	}
+	return r, nil
+}
+
+// clean rounds away the solver's noise around zero.
+func clean(v float64) float64 {
+	if math.Abs(v) < 1e-12 {
+		return 0
+	}
+	return v
+}
+
+func statusName(spec *model.Spec, s model.StatusID) string {
+	if s == model.Gone {
+		return "deleted"
+	}
+	return spec.StatusName(s)
+}
+
+// bound is the flagging threshold in 95% half-widths: the two-sided
+// 99.9%/k Student t quantile (Bonferroni over k statuses) over the 95%
+// one, with n replications.
+func bound(n, k int) float64 {
+	if n < 2 {
+		return math.Inf(1)
+	}
+	k = max(k, 1)
+	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(n - 1)}
+	return t.Quantile(1-0.001/2/float64(k)) / t.Quantile(0.975)
+}
+
+func writeExact(w io.Writer, r *exactReport) {
+	if r == nil {
+		return
+	}
+	if !r.Markovian {
+		fmt.Fprintln(w, "\nExact answer: none. The disks of this scenario do not form a Markov chain the solver handles:")
+		for _, s := range r.Reasons {
+			fmt.Fprintf(w, "  - %s\n", s)
+		}
+		return
+	}
+	fmt.Fprintf(w, "\nExact answer (continuous-time Markov chain of one disk, %d states)\n", r.States)
+	fmt.Fprintln(w, "diff: (simulated - exact) in half-widths of the 95% interval; beyond ±"+trim(r.Bound)+" (99.9% with a Bonferroni correction) is flagged with !")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	head := "status\tsimulated\texact\tdiff"
+	for _, t := range r.Times {
+		head += "\tat " + hours(t)
+	}
+	fmt.Fprintln(tw, head+"\tat the horizon\tin the long run")
+	for _, s := range r.Statuses {
+		if s.Simulated.Mean == 0 && s.Simulated.HalfWidth == 0 && s.Exact == 0 && s.AtHorizon == 0 {
+			continue
+		}
+		diff := "-"
+		if s.DiffCI != nil {
+			diff = fmt.Sprintf("%+.2f", *s.DiffCI)
+			if math.Abs(*s.DiffCI) > r.Bound {
+				diff += " !"
+			}
+		}
+		steady := "-"
+		switch {
+		case s.Grows:
+			steady = "grows without bound"
+		case s.Steady != nil:
+			steady = exactNum(*s.Steady)
+		}
+		row := fmt.Sprintf("%s\t%s\t%s\t%s", s.Name, est(s.Simulated), exactNum(s.Exact), diff)
+		for _, a := range s.At {
+			row += "\t" + exactNum(a.Disks)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", row, exactNum(s.AtHorizon), steady)
+	}
+	tw.Flush()
+	if len(r.Endings) > 0 && r.MeanLife != nil {
+		var parts []string
+		for _, e := range r.Endings {
+			parts = append(parts, fmt.Sprintf("%s %.2f%%", e.Status, e.Probability*100))
+		}
+		fmt.Fprintf(w, "a new disk ends: %s; after %s on average\n", strings.Join(parts, ", "), hours(*r.MeanLife))
+	}
+	if len(r.Flagged) > 0 {
+		fmt.Fprintf(w, "outside the flagging bound: %s\n", strings.Join(r.Flagged, ", "))
+	}
+}
+
+func exactNum(v float64) string {
+	return group(v, decimals(v)+1)
+}
