@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"evsim/internal/atomicfile"
 	"evsim/model"
 	"evsim/table1"
 )
@@ -138,28 +139,5 @@ func writeDocsJUnit(path string, page *table1.Table, rep *docsReport) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(path, append([]byte(xml.Header), append(out, '\n')...))
-}
-
-// writeFileAtomic writes data to a temporary file beside name and renames
-// it into place, so that name is never half-written.
-func writeFileAtomic(name string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp*")
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := os.Rename(tmp.Name(), name); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return nil
+	return atomicfile.Write(path, append([]byte(xml.Header), append(out, '\n')...))
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -10,7 +9,6 @@ import (
 	"math"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -206,41 +204,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 	}
-	var table, js bytes.Buffer
-	writeTable(&table, rep)
-	writeExact(&table, rep.Exact)
-	if err := writeJSON(&js, rep); err != nil {
-		fmt.Fprintf(stderr, "sim: %v\n", err)
-		return exitUsage
-	}
-	var csv bytes.Buffer
-	writeCSV(&csv, rep)
-	files := map[string][]byte{}
-	if *csvFile != "" {
-		files[*csvFile] = csv.Bytes()
-	}
-	if *outDir != "" {
-		files[filepath.Join(*outDir, "summary.txt")] = table.Bytes()
-		files[filepath.Join(*outDir, "summary.json")] = js.Bytes()
-		files[filepath.Join(*outDir, "series.csv")] = csv.Bytes()
-	}
-	if err := pf.add(files, sum, sc.Name, stderr); err != nil {
-		fmt.Fprintf(stderr, "%v\n", err)
-		return exitUsage
-	}
-	for _, name := range sortedNames(files) {
-		if err := writeAtomic(name, files[name]); err != nil {
-			fmt.Fprintf(stderr, "sim: %v\n", err)
-			return exitUsage
-		}
-	}
-	out := table.Bytes()
-	if *format == "json" {
-		out = js.Bytes()
-	}
-	if _, err := stdout.Write(out); err != nil {
-		fmt.Fprintf(stderr, "sim: writing the summary: %v\n", err)
-		return exitUsage
+	out := outputs{prog: "sim", csvFile: *csvFile, outDir: *outDir, format: *format, plots: &pf}
+	if code := out.write(rep, stdout, stderr); code != exitOK {
+		return code
 	}
 	fmt.Fprintf(stderr, "sim: %d events in %.1fs (%.1f million per second)\n", sum.Events, elapsed.Seconds(), float64(sum.Events)/elapsed.Seconds()/1e6)
 	if sum.Partial {
@@ -267,32 +233,6 @@ func sortedNames(m map[string][]byte) []string {
 		}
 	}
 	return out
-}
-
-// writeAtomic writes data to a temporary file beside name and renames it,
-// so that name is never half-written.
-func writeAtomic(name string, data []byte) error {
-	dir := filepath.Dir(name)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(name)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", name, err)
-	}
-	tmp := f.Name()
-	werr := f.Chmod(0o644)
-	if werr == nil {
-		_, werr = f.Write(data)
-	}
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp, name)
-	}
-	if werr != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("writing %s: %w", name, werr)
-	}
-	return nil
 }
 
 func parseDuration(s string) (float64, bool) {

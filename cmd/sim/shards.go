@@ -185,43 +185,15 @@ func runMerge(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "sim merge: scenario %s, seed %d, %s from %s\n", sc.Name, cfg.Seed, plural(cfg.Replications, "replication"), plural(fs.NArg(), "shard"))
 	rep := &report{Scenario: sc.Name, Description: sc.Description, Summary: sum, spec: cfg.Spec}
-	var table, js, csv bytes.Buffer
-	writeTable(&table, rep)
-	if err := writeJSON(&js, rep); err != nil {
-		fmt.Fprintf(stderr, "sim merge: %v\n", err)
-		return exitUsage
-	}
-	writeCSV(&csv, rep)
-	files := map[string][]byte{}
-	if *csvFile != "" {
-		files[*csvFile] = csv.Bytes()
-	}
 	if *outDir != "" {
 		if fi, err := os.Stat(*outDir); err != nil || !fi.IsDir() {
 			fmt.Fprintf(stderr, "sim merge: -o %s: not a directory\n", *outDir)
 			return exitUsage
 		}
-		files[filepath.Join(*outDir, "summary.txt")] = table.Bytes()
-		files[filepath.Join(*outDir, "summary.json")] = js.Bytes()
-		files[filepath.Join(*outDir, "series.csv")] = csv.Bytes()
 	}
-	if err := pf.add(files, sum, sc.Name, stderr); err != nil {
-		fmt.Fprintf(stderr, "%v\n", err)
-		return exitUsage
-	}
-	for _, name := range sortedNames(files) {
-		if err := writeAtomic(name, files[name]); err != nil {
-			fmt.Fprintf(stderr, "sim merge: %v\n", err)
-			return exitUsage
-		}
-	}
-	out := table.Bytes()
-	if *format == "json" {
-		out = js.Bytes()
-	}
-	if _, err := stdout.Write(out); err != nil {
-		fmt.Fprintf(stderr, "sim merge: writing the summary: %v\n", err)
-		return exitUsage
+	out := outputs{prog: "sim merge", csvFile: *csvFile, outDir: *outDir, format: *format, plots: &pf}
+	if code := out.write(rep, stdout, stderr); code != exitOK {
+		return code
 	}
 	return exitOK
 }

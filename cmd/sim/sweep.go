@@ -13,6 +13,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"evsim/internal/atomicfile"
+
 	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
 
@@ -188,7 +190,7 @@ func runSweep(ctx context.Context, sw *sweepRun) int {
 	if sw.plot != "" {
 		img, err := sweep.Plot(sweepFigure(rep, sw.params), plotFormat)
 		if err == nil {
-			err = writeAtomic(sw.plot, img)
+			err = atomicfile.Write(sw.plot, img)
 		}
 		if err != nil {
 			fmt.Fprintf(sw.stderr, "sim: %v\n", err)
