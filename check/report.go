@@ -229,7 +229,7 @@ func Check(sys *model.System, cfg Config) (*Report, error) {
 			verdict[p.Name] = Unknown
 		case p.Kind == Sometimes:
 			verdict[p.Name] = Violated
-			viol[p.Name] = &Counterexample{Property: p.Name, Detail: "no explored transition witnesses it", Trace: []TraceStep{}}
+			viol[p.Name] = &Counterexample{Property: p.Name, Detail: "no explored transition witnesses it (is the configuration large enough to show it?)", Trace: []TraceStep{}}
 		default:
 			verdict[p.Name] = Holds
 		}
@@ -255,7 +255,7 @@ func Check(sys *model.System, cfg Config) (*Report, error) {
 	case len(missing) > 0 && complete:
 		verdict[model.PropEveryStatus] = Violated
 		viol[model.PropEveryStatus] = &Counterexample{Property: model.PropEveryStatus, Trace: []TraceStep{},
-			Detail: "never reached: " + strings.Join(missing, ", ")}
+			Detail: "never reached: " + strings.Join(missing, ", ") + " (is the configuration large enough to reach them?)"}
 	case len(missing) > 0:
 		verdict[model.PropEveryStatus] = Unknown
 	default:

@@ -78,7 +78,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	sys, err := model.NewSystem(spec, cfg)
 	if err != nil {
-		fmt.Fprintf(stderr, "check: %v\n", err)
+		fmt.Fprintf(stderr, "%v\n", err)
 		return exitBadInput
 	}
 	workers := o.workers
@@ -102,7 +102,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	rep, err := check.Check(sys, copt)
 	prog.finish()
 	if err != nil {
-		fmt.Fprintf(stderr, "check: %v\n", err)
+		fmt.Fprintf(stderr, "%v\n", err)
 		return exitBadInput
 	}
 	out := output{Spec: specName, Config: describeConfig(cfg, o, workers), Report: rep}
