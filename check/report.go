@@ -557,19 +557,19 @@ func project(m *SystemModel, res *Result) *local {
 	m.mu.Unlock()
 	cached := !m.direct
 	for _, w := range workers {
-		if len(w.memo) >= memoCap {
+		if w.memo.len() >= memoCap {
 			cached = false
 		}
 	}
 	if cached {
 		for _, w := range workers {
-			for mk, sp := range w.memo {
+			w.memo.each(func(mk memoKey, sp uint64) {
 				d := int(mk.ctx >> 40)
 				loc.node(m, m.localKey(d, mk.local, class[d]))
 				for _, s := range w.arena[sp>>16 : sp>>16+sp&0xffff] {
 					add(d, mk.local, s.local, s.lab)
 				}
-			}
+			})
 		}
 		return loc
 	}
