@@ -25,7 +25,7 @@ func levelBytes(m int) int64 {
 	for p < 2*int64(m) {
 		p <<= 1
 	}
-	return p*12 + int64(m)*5
+	return p*16 + int64(m)*5
 }
 
 // insertLevel stores the new states among the candidates of outs and
@@ -41,8 +41,13 @@ func (s *store) insertLevel(outs []chunkOut, workers int) int {
 	for p < 2*m {
 		p <<= 1
 	}
-	keys := make([]uint64, p)
-	qs := make([]uint32, p)
+	// A key and its smallest q side by side: one cache line per probe.
+	type entry struct {
+		key uint64
+		q   uint32
+		_   uint32
+	}
+	tab := make([]entry, p)
 	slots := make([]uint32, m)
 	parallel := func(n int, f func(c int)) {
 		var next atomic.Int64
@@ -68,22 +73,23 @@ func (s *store) insertLevel(outs []chunkOut, workers int) int {
 			q := uint32(offs[c]+j) + 1
 			i := fmix(cd.key) & mask
 			for {
-				e := atomic.LoadUint32(&qs[i])
+				t := &tab[i]
+				e := atomic.LoadUint32(&t.q)
 				if e == 0 {
-					if !atomic.CompareAndSwapUint32(&qs[i], 0, locked) {
+					if !atomic.CompareAndSwapUint32(&t.q, 0, locked) {
 						continue
 					}
-					atomic.StoreUint64(&keys[i], cd.key)
-					atomic.StoreUint32(&qs[i], q)
+					atomic.StoreUint64(&t.key, cd.key)
+					atomic.StoreUint32(&t.q, q)
 					break
 				}
 				if e == locked {
 					runtime.Gosched()
 					continue
 				}
-				if atomic.LoadUint64(&keys[i]) == cd.key {
-					for e > q && !atomic.CompareAndSwapUint32(&qs[i], e, q) {
-						e = atomic.LoadUint32(&qs[i])
+				if atomic.LoadUint64(&t.key) == cd.key {
+					for e > q && !atomic.CompareAndSwapUint32(&t.q, e, q) {
+						e = atomic.LoadUint32(&t.q)
 					}
 					break
 				}
@@ -96,10 +102,10 @@ func (s *store) insertLevel(outs []chunkOut, workers int) int {
 	parallel(len(outs), func(c int) {
 		for j := range outs[c].cands {
 			q := offs[c] + j
-			first[q] = qs[slots[q]] == uint32(q)+1
+			first[q] = tab[slots[q]].q == uint32(q)+1
 		}
 	})
-	keys, qs, slots = nil, nil, nil
+	tab, slots = nil, nil
 	old := s.n
 	for c := range outs {
 		for j, cd := range outs[c].cands {

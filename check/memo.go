@@ -44,9 +44,6 @@ func (w *sysWorker) Visit(key uint64, v *Visit) {
 		w.visitDirect(key, v)
 		return
 	}
-	if w.memo == nil {
-		w.memo = map[memoKey]uint64{}
-	}
 	sys := m.sys
 	l := &m.l
 	st := &w.st
@@ -67,7 +64,7 @@ func (w *sysWorker) Visit(key uint64, v *Visit) {
 	var missing uint32
 	for d := 0; d < l.nd; d++ {
 		mk := memoKey{(key >> l.base[d]) & l.diskMask(d), ctx | uint64(d)<<40}
-		if sp, ok := w.memo[mk]; ok {
+		if sp, ok := w.memo.get(mk); ok {
 			spans[d] = sp
 		} else {
 			missing |= 1 << d
@@ -167,9 +164,71 @@ func (w *sysWorker) fill(key uint64, ctx uint64, missing uint32, spans *[model.M
 		}
 		sp := uint64(start)<<16 | uint64(len(w.arena)-start)
 		spans[d] = sp
-		if len(w.memo) < memoCap {
-			w.memo[memoKey{(key >> l.base[d]) & l.diskMask(d), ctx | uint64(d)<<40}] = sp
+		if w.memo.len() < memoCap {
+			w.memo.put(memoKey{(key >> l.base[d]) & l.diskMask(d), ctx | uint64(d)<<40}, sp)
 			w.arenaKept = len(w.arena)
+		}
+	}
+}
+
+// memoTable is the cache's index: open addressing with linear probing over
+// a power-of-two table, at most half full. It is a little faster than a
+// map for these two-word keys, which the successor loop looks up once per
+// disk of every state.
+type memoTable struct {
+	keys []memoKey
+	vals []uint64 // span + 1; 0 marks an empty slot
+	n    int
+}
+
+func (t *memoTable) len() int { return t.n }
+
+func memoHash(k memoKey) uint64 {
+	return fmix(k.local*0x9E3779B97F4A7C15 ^ k.ctx)
+}
+
+func (t *memoTable) get(k memoKey) (uint64, bool) {
+	if t.n == 0 {
+		return 0, false
+	}
+	mask := uint64(len(t.keys) - 1)
+	for i := memoHash(k) & mask; ; i = (i + 1) & mask {
+		v := t.vals[i]
+		if v == 0 {
+			return 0, false
+		}
+		if t.keys[i] == k {
+			return v - 1, true
+		}
+	}
+}
+
+// put stores k, which must not be stored yet.
+func (t *memoTable) put(k memoKey, v uint64) {
+	if (t.n+1)*2 > len(t.keys) {
+		old, oldVals := t.keys, t.vals
+		size := max(1024, 2*len(old))
+		t.keys, t.vals, t.n = make([]memoKey, size), make([]uint64, size), 0
+		for i, ov := range oldVals {
+			if ov != 0 {
+				t.put(old[i], ov-1)
+			}
+		}
+	}
+	mask := uint64(len(t.keys) - 1)
+	i := memoHash(k) & mask
+	for t.vals[i] != 0 {
+		i = (i + 1) & mask
+	}
+	t.keys[i], t.vals[i] = k, v+1
+	t.n++
+}
+
+// each calls f for every entry.
+func (t *memoTable) each(f func(k memoKey, v uint64)) {
+	for i, v := range t.vals {
+		if v != 0 {
+			f(t.keys[i], v-1)
 		}
 	}
 }

@@ -229,7 +229,7 @@ func Check(sys *model.System, cfg Config) (*Report, error) {
 			verdict[p.Name] = Unknown
 		case p.Kind == Sometimes:
 			verdict[p.Name] = Violated
-			viol[p.Name] = &Counterexample{Property: p.Name, Detail: "no explored transition witnesses it", Trace: []TraceStep{}}
+			viol[p.Name] = &Counterexample{Property: p.Name, Detail: "no explored transition witnesses it (is the configuration large enough to show it?)", Trace: []TraceStep{}}
 		default:
 			verdict[p.Name] = Holds
 		}
@@ -255,7 +255,7 @@ func Check(sys *model.System, cfg Config) (*Report, error) {
 	case len(missing) > 0 && complete:
 		verdict[model.PropEveryStatus] = Violated
 		viol[model.PropEveryStatus] = &Counterexample{Property: model.PropEveryStatus, Trace: []TraceStep{},
-			Detail: "never reached: " + strings.Join(missing, ", ")}
+			Detail: "never reached: " + strings.Join(missing, ", ") + " (is the configuration large enough to reach them?)"}
 	case len(missing) > 0:
 		verdict[model.PropEveryStatus] = Unknown
 	default:
@@ -557,19 +557,19 @@ func project(m *SystemModel, res *Result) *local {
 	m.mu.Unlock()
 	cached := !m.direct
 	for _, w := range workers {
-		if len(w.memo) >= memoCap {
+		if w.memo.len() >= memoCap {
 			cached = false
 		}
 	}
 	if cached {
 		for _, w := range workers {
-			for mk, sp := range w.memo {
+			w.memo.each(func(mk memoKey, sp uint64) {
 				d := int(mk.ctx >> 40)
 				loc.node(m, m.localKey(d, mk.local, class[d]))
 				for _, s := range w.arena[sp>>16 : sp>>16+sp&0xffff] {
 					add(d, mk.local, s.local, s.lab)
 				}
-			}
+			})
 		}
 		return loc
 	}

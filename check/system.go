@@ -140,7 +140,7 @@ type sysWorker struct {
 	orbits                     uint64
 	orbitsOverflow             bool
 
-	memo      map[memoKey]uint64 // span in arena: start<<16 | count
+	memo      memoTable // span in arena: start<<16 | count
 	arena     []memoSucc
 	arenaKept int // the arena's length covered by memo
 	l         *layout

@@ -25,11 +25,11 @@ const (
 	exitIncomplete = 3
 )
 
-const disksHelp = `disks, comma-separated; each is [N*]KIND[:SIZE]:
-KIND is data, shared, system or shared-system (a system disk
-is never shared here, but a spec may allow it), SIZE the size
-at creation in GiB (default 10, or 40 for a system disk), N
-repeats the disk. Example: 2*shared:10,system:1023`
+const disksHelp = "`list` of disks, comma-separated; each is [N*]KIND[:SIZE]:\n" +
+	"KIND is data, shared, system or shared-system, SIZE the size at\n" +
+	"creation in GiB (default 10, or 40 for a system disk), N repeats\n" +
+	"the disk. Example: 2*shared:10,system:1023. Disks of equal kind and\n" +
+	"size are interchangeable under -symmetry"
 
 type options struct {
 	spec, format, junit string
@@ -82,7 +82,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	sys, err := model.NewSystem(spec, cfg)
 	if err != nil {
-		fmt.Fprintf(stderr, "check: %v\n", err)
+		fmt.Fprintf(stderr, "%v\n", err)
 		return exitBadInput
 	}
 	workers := o.workers
@@ -106,7 +106,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	rep, err := check.Check(sys, copt)
 	prog.finish()
 	if err != nil {
-		fmt.Fprintf(stderr, "check: %v\n", err)
+		fmt.Fprintf(stderr, "%v\n", err)
 		return exitBadInput
 	}
 	out := output{Spec: specName, Config: describeConfig(cfg, o, workers), Report: rep}
@@ -153,7 +153,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.format, "format", "text", "report format: text or json")
 	fs.StringVar(&o.junit, "junit", "", "also write a JUnit XML `file`, one test case per property")
 	disks := fs.String("disks", formatDisks(def.Disks), disksHelp)
-	fs.IntVar(&o.servers, "servers", def.Servers, "number of servers (0 to 32)")
+	fs.IntVar(&o.servers, "servers", def.Servers, "number of servers (0 to 32; with the disks, a state must fit in 64 bits)")
 	fs.IntVar(&o.snapshots, "snapshots", def.Bounds.Snapshots, "most snapshots per disk (0: up to 255)")
 	fs.IntVar(&o.backups, "backups", def.Bounds.Backups, "most backups per disk (0: up to 255)")
 	fs.IntVar(&o.sizeSteps, "size-steps", def.Bounds.SizeSteps, "most size steps away from a disk's size at creation (0: no bound)")
