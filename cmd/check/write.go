@@ -5,12 +5,12 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
 	"evsim/check"
+	"evsim/internal/atomicfile"
 )
 
 func writeText(w io.Writer, o *output) error {
@@ -204,23 +204,5 @@ func writeJUnit(name string, o *output) error {
 	if err != nil {
 		return err
 	}
-	data = append([]byte(xml.Header), append(data, '\n')...)
-	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp*")
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := os.Rename(tmp.Name(), name); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return nil
+	return atomicfile.Write(name, append([]byte(xml.Header), append(data, '\n')...))
 }
