@@ -162,10 +162,13 @@ func TestDOTLooks(t *testing.T) {
 		`available -> rolling_back [color="#1f5fa8", fontcolor="#1f5fa8", style="dashed", dir="back"]`,
 		// Between the stable statuses and the work: conditions only, the
 		// operation is in the box.
-		`in_use -> attaching [xlabel="(shared)", color="#333333"`,
+		`attaching -> in_use [xlabel="(shared)", color="#333333"`,
 		`expanding [label=<Expanding<BR/><FONT POINT-SIZE="9" COLOR="#4a5560">Expanding capacity</FONT>>`,
 		// Success or failure back to In-use: two lines, blue and red.
-		`in_use -> attaching [color="#1f5fa8:#c0392b", fontcolor="#1f5fa8", style="solid", dir="back"`,
+		`attaching -> in_use [color="#1f5fa8:#c0392b", fontcolor="#1f5fa8", style="solid"]`,
+		// The end and the legend share the last column.
+		`{ rank=same; deleted; legend; }`,
+		`deleting -> deleted [label="succeeded", color="#1f5fa8", fontcolor="#1f5fa8", style="solid", minlen="2"]`,
 		`expanding -> expansion_failed [label="failed", color="#c0392b"`,
 		`label="operator: Resetting the status\n(otherwise)", color="#7d3c98"`,
 		`subgraph cluster_failed {`,
@@ -175,6 +178,59 @@ func TestDOTLooks(t *testing.T) {
 		if !strings.Contains(d, want) {
 			t.Errorf("DOT lacks %s", want)
 		}
+	}
+}
+
+// TestWorkBetweenStables: in the full view the work in progress is
+// ranked between the stable status a creation ends in (Available) and the
+// other (In-use): every arrow between them and the work is written from
+// the left to the right, and an arrow that leaves both stable statuses
+// is drawn once from each.
+func TestWorkBetweenStables(t *testing.T) {
+	g := build(t, model.Default(), Options{})
+	f, err := dot.ParseBytes(dotOf(t, g))
+	if err != nil {
+		t.Fatal(err)
+	}
+	written := map[[2]string]bool{}
+	var collect func([]ast.Stmt)
+	collect = func(stmts []ast.Stmt) {
+		for _, s := range stmts {
+			switch s := s.(type) {
+			case *ast.Subgraph:
+				collect(s.Stmts)
+			case *ast.EdgeStmt:
+				written[[2]string{s.From.(*ast.Node).ID, s.To.Vertex.(*ast.Node).ID}] = true
+			}
+		}
+	}
+	collect(f.Graphs[0].Stmts)
+	group := map[string]string{}
+	for _, n := range g.Nodes {
+		group[n.ID] = n.Group
+	}
+	n := 0
+	for k := range written {
+		from, to := k[0], k[1]
+		switch {
+		case from == "in_use" && group[to] == "in progress":
+			t.Errorf("%s -> %s: In-use written before the work, want it after", from, to)
+		case to == "available" && group[from] == "in progress":
+			t.Errorf("%s -> %s: Available written after the work, want it before", from, to)
+		case to == "in_use" && group[from] == "in progress":
+			n++
+		}
+	}
+	if n < 4 {
+		t.Errorf("%d arrows from the work to In-use, want at least 4 (attach, detach, expand, upload)", n)
+	}
+	for _, pair := range [][2]string{{"available", "uploading"}, {"uploading", "in_use"}} {
+		if !written[pair] {
+			t.Errorf("uploading starts from both stable statuses: no %s -> %s", pair[0], pair[1])
+		}
+	}
+	if d := string(dotOf(t, g)); strings.Contains(d, `ltail="cluster_stable"`) {
+		t.Error("an arrow leaves the split stable cluster as a whole")
 	}
 }
 
