@@ -168,8 +168,10 @@ func TestDOTLooks(t *testing.T) {
 		`attaching -> in_use [color="#1f5fa8:#c0392b", fontcolor="#1f5fa8", style="solid"]`,
 		// The end and the legend share the last column.
 		`{ rank=same; deleted; legend; }`,
-		`deleting -> deleted [label="succeeded", color="#1f5fa8", fontcolor="#1f5fa8", style="solid", minlen="2"]`,
-		`expanding -> expansion_failed [label="failed", color="#c0392b"`,
+		`deleting -> deleted [xlabel="succeeded", color="#1f5fa8", fontcolor="#1f5fa8", style="solid", minlen="2", tailport="e", headport="w"]`,
+		// Between the work and the failed statuses: facing sides, the
+		// label placed after layout.
+		`expanding -> expansion_failed [xlabel="failed", color="#c0392b", fontcolor="#c0392b", style="solid", tailport="e", headport="w"]`,
 		`label="operator: Resetting the status\n(otherwise)", color="#7d3c98"`,
 		`subgraph cluster_failed {`,
 		`subgraph cluster_legend {`,

@@ -309,6 +309,18 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 			// Placed after layout: short conditions need no room of their own.
 			xlabel, label = label, ""
 		}
+		if g.View == Full && split && abs(depth[a.To]-depth[a.From]) > 1 && max(depth[a.From], depth[a.To]) == 5 && a.FromGroup == "" && label != "" {
+			// An arrow to or from the last column across another: its
+			// label, placed after layout, takes no room in the column it
+			// crosses, where the labels of many such arrows would stack
+			// and push them apart.
+			xlabel, label = joinLines(label, xlabel), ""
+		}
+		if g.View == Full && split && min(depth[a.From], depth[a.To]) == 3 && max(depth[a.From], depth[a.To]) == 5 {
+			// Between the work and the failed statuses: out of the
+			// work's right side, into the failed statuses' left.
+			tailport, headport = "e", "w"
+		}
 		tail, head := a.From, a.To
 		ltail, lhead, dir := "", "", ""
 		if a.FromGroup != "" {
@@ -620,4 +632,11 @@ func joinLines(a, b string) string {
 		return a
 	}
 	return a + "\n" + b
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
