@@ -160,9 +160,10 @@ func TestDOTLooks(t *testing.T) {
 	for _, want := range []string{
 		// The rollback's inferred success, written forward, drawn back.
 		`available -> rolling_back [color="#1f5fa8", fontcolor="#1f5fa8", style="dashed", dir="back"]`,
-		// Between the stable statuses and the work: conditions only, the
-		// operation is in the box.
-		`attaching -> in_use [xlabel="(shared)", color="#333333"`,
+		// Between the stable statuses and the work: conditions only, by
+		// the status the arrow leaves; the operation is in the box.
+		`attaching -> in_use [headlabel="(shared)", labeldistance="4", labelangle="15", color="#333333"`,
+		`available -> detaching [headlabel="(when not attached)", labeldistance="4", labelangle="15", color="#1f5fa8"`,
 		`expanding [label=<Expanding<BR/><FONT POINT-SIZE="9" COLOR="#4a5560">Expanding capacity</FONT>>`,
 		// Success or failure back to In-use: two lines, blue and red.
 		`attaching -> in_use [color="#1f5fa8:#c0392b", fontcolor="#1f5fa8", style="solid"]`,
@@ -170,8 +171,8 @@ func TestDOTLooks(t *testing.T) {
 		`{ rank=same; deleted; legend; }`,
 		`deleting -> deleted [xlabel="succeeded", color="#1f5fa8", fontcolor="#1f5fa8", style="solid", minlen="2", tailport="e", headport="w"]`,
 		// Between the work and the failed statuses: facing sides, the
-		// label placed after layout.
-		`expanding -> expansion_failed [xlabel="failed", color="#c0392b", fontcolor="#c0392b", style="solid", tailport="e", headport="w"]`,
+		// failure marked at its arrowhead.
+		`expanding -> expansion_failed [headlabel="failed", labeldistance="4", labelangle="15", color="#c0392b", fontcolor="#c0392b", style="solid", tailport="e", headport="w"]`,
 		`label="operator: Resetting the status\n(otherwise)", color="#7d3c98"`,
 		`subgraph cluster_failed {`,
 		`subgraph cluster_legend {`,

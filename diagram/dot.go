@@ -298,16 +298,17 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 			label = prefix + strings.Join(a.Label, "\n")
 		}
 		tailport, headport, xlabel := "", "", ""
+		endLabel, endAtHead := "", false // by the end the arrow is drawn from, or to
 		if gap(a) {
 			label = ""
-			if a.Qualifier != "" {
-				label = prefix + "(" + a.Qualifier + ")"
-			}
 			if a.Kind == ArrowStart && depth[a.From] == 3 {
-				label = prefix + strings.Join(a.Label, "\n") // leaving the work column
+				// Leaving the work column, placed after layout.
+				xlabel = prefix + strings.Join(a.Label, "\n")
+			} else if a.Qualifier != "" {
+				// A condition is read where the arrow leaves: it stays
+				// by its arrow, and by the status it chooses from.
+				endLabel = prefix + "(" + a.Qualifier + ")"
 			}
-			// Placed after layout: short conditions need no room of their own.
-			xlabel, label = label, ""
 		}
 		if g.View == Full && split && abs(depth[a.To]-depth[a.From]) > 1 && max(depth[a.From], depth[a.To]) == 5 && a.FromGroup == "" && label != "" {
 			// An arrow to or from the last column across another: its
@@ -315,6 +316,11 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 			// crosses, where the labels of many such arrows would stack
 			// and push them apart.
 			xlabel, label = joinLines(label, xlabel), ""
+			if a.Kind == ArrowFailure && !a.Operator && depth[a.From] == 3 && xlabel != "" {
+				// A failure into a failed status is marked by its
+				// arrowhead, apart from the arrows that leave it.
+				endLabel, endAtHead, xlabel = xlabel, true, ""
+			}
 		}
 		if g.View == Full && split && min(depth[a.From], depth[a.To]) == 3 && max(depth[a.From], depth[a.To]) == 5 {
 			// Between the work and the failed statuses: out of the
@@ -352,6 +358,7 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 			// runs beside the arrow that went out.
 			tail, head, ltail, lhead, dir = head, tail, "", ltail, "back"
 		}
+		headlabel, taillabel, labeldistance, labelangle := "", "", "", ""
 		fontcolor := color
 		if i := strings.IndexByte(color, ':'); i >= 0 {
 			fontcolor = color[:i]
@@ -368,7 +375,9 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 			} else {
 				pen = trimNum(Width(v, most))
 			}
-			if xlabel != "" || label == "" && gap(a) {
+			if endLabel != "" {
+				endLabel = joinLines(endLabel, rate(v))
+			} else if xlabel != "" || label == "" && gap(a) {
 				xlabel = joinLines(xlabel, rate(v))
 			} else {
 				label = joinLines(label, rate(v))
@@ -384,14 +393,25 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 			} else {
 				color, fontcolor, pen = traceColor, traceColor, "2.5"
 				step := "step " + joinInts(nums)
-				if xlabel != "" || label == "" && gap(a) {
+				if endLabel != "" {
+					endLabel = joinLines(step, endLabel)
+				} else if xlabel != "" || label == "" && gap(a) {
 					xlabel = joinLines(step, xlabel)
 				} else {
 					label = joinLines(step, label)
 				}
 			}
 		}
-		fmt.Fprintf(b, "\t%s -> %s %s;\n", tail, head, attrs("label", label, "xlabel", xlabel, "color", color, "fontcolor", fontcolor, "style", style, "penwidth", pen, "dir", dir, "ltail", ltail, "lhead", lhead, "constraint", constraint, "minlen", minlen, "tailport", tailport, "headport", headport))
+		if endLabel != "" {
+			// The written head is the drawn tail when drawn reversed.
+			if endAtHead != (dir == "back") {
+				headlabel = endLabel
+			} else {
+				taillabel = endLabel
+			}
+			labeldistance, labelangle = "4", "15"
+		}
+		fmt.Fprintf(b, "\t%s -> %s %s;\n", tail, head, attrs("label", label, "xlabel", xlabel, "headlabel", headlabel, "taillabel", taillabel, "labeldistance", labeldistance, "labelangle", labelangle, "color", color, "fontcolor", fontcolor, "style", style, "penwidth", pen, "dir", dir, "ltail", ltail, "lhead", lhead, "constraint", constraint, "minlen", minlen, "tailport", tailport, "headport", headport))
 	}
 	if g.View == Full {
 		writeLegend(b, g, len(entering) > 0)
