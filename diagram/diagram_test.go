@@ -235,6 +235,19 @@ func TestWorkBetweenStables(t *testing.T) {
 	if d := string(dotOf(t, g)); strings.Contains(d, `ltail="cluster_stable"`) {
 		t.Error("an arrow leaves the split stable cluster as a whole")
 	}
+	// A view without creations keeps the sides of the whole spec.
+	d := string(dotOf(t, build(t, model.Default(), Options{Ops: []string{"attach", "detach"}})))
+	for _, want := range []string{"\tavailable -> attaching [", "\tattaching -> in_use [", "\tdetaching -> in_use [", "subgraph cluster_stable_right {"} {
+		if !strings.Contains(d, want) {
+			t.Errorf("-ops attach,detach: DOT lacks %q", want)
+		}
+	}
+	// Without work joining In-use (the operator's arrows), nothing
+	// stands between the stable statuses: they stay together.
+	d = string(dotOf(t, build(t, model.Default(), Options{Actor: "operator"})))
+	if strings.Contains(d, "cluster_stable_right") {
+		t.Error("operator view: the stable statuses are split with no work between them")
+	}
 }
 
 // walk collects the nodes and edges of a parsed DOT graph, edges in their

@@ -504,9 +504,11 @@ func clusterID(group string) string {
 // progress and parked (3), the other stable statuses (4), failed and the
 // end (5). The work in progress thus sits between the stable statuses it
 // joins (Available, In-use): attaching reads left to right, detaching
-// right to left, and the arrows of the two sides do not cross. When no
-// stable status is reached from a creation, or every one is, the stable
-// statuses stay together at 2.
+// right to left, and the arrows of the two sides do not cross. Which
+// stable statuses a creation ends in is read from the whole spec, so that
+// every view puts them on the same side; when the view shows only one
+// kind, or no work joins the others, the stable statuses stay together
+// at 2.
 func (g *Graph) depths() map[string]int {
 	rank := map[string]int{"creating": 1, "stable": 2, "in progress": 3, "parked": 3, "failed": 5}
 	d := map[string]int{}
@@ -520,23 +522,50 @@ func (g *Graph) depths() map[string]int {
 			d[n.ID] = rank[n.Group]
 		}
 	}
-	entry := map[string]bool{}
-	for _, a := range g.Arrows {
-		for _, f := range a.Froms {
-			if d[f] <= 1 && d[a.To] == 2 {
-				entry[a.To] = true
+	// The stable statuses a creation ends in, by the whole spec, so that
+	// every view of it puts them on the same side.
+	all := g.Spec.Edges()
+	entryStatus := map[model.StatusID]bool{}
+	for _, e := range all {
+		if e.Kind == model.EdgeStart || e.To == model.NoDisk || e.To == model.Gone || g.Spec.Statuses[e.To].Class != model.Stable {
+			continue
+		}
+		if e.From == model.NoDisk || group(g.Spec, all, e.From) == "creating" {
+			entryStatus[e.To] = true
+		}
+	}
+	var entry, right int
+	for _, n := range g.Nodes {
+		if n.Kind == NodeStatus && n.Group == "stable" {
+			if entryStatus[n.Status] {
+				entry++
+			} else {
+				right++
 			}
 		}
 	}
-	var right []string
+	// Only when some work joins a stable status of the right: without,
+	// there is nothing to put between them.
+	joined := false
+	status := map[string]model.StatusID{}
 	for _, n := range g.Nodes {
-		if n.Kind == NodeStatus && n.Group == "stable" && !entry[n.ID] {
-			right = append(right, n.ID)
+		status[n.ID] = n.Status
+	}
+	for _, a := range g.Arrows {
+		for _, f := range a.Froms {
+			for _, pair := range [][2]string{{f, a.To}, {a.To, f}} {
+				w, st := pair[0], pair[1]
+				if d[w] == 3 && d[st] == 2 && !entryStatus[status[st]] {
+					joined = true
+				}
+			}
 		}
 	}
-	if len(entry) > 0 && len(right) > 0 {
-		for _, id := range right {
-			d[id] = 4
+	if entry > 0 && right > 0 && joined {
+		for _, n := range g.Nodes {
+			if n.Kind == NodeStatus && n.Group == "stable" && !entryStatus[n.Status] {
+				d[n.ID] = 4
+			}
 		}
 	}
 	return d
