@@ -92,8 +92,12 @@ func edgeLook(a *Arrow) (color, style, prefix string) {
 }
 
 // WriteDOT writes the graph as a Graphviz digraph. The output depends only
-// on the graph: nodes in [Graph.Nodes] order, clustered by class, then the
-// arrows in [Graph.Arrows] order, then the legend.
+// on the graph: nodes clustered by class, in [Graph.Nodes] order except
+// that the full view orders a column's statuses to cut crossings (the
+// work joined to In-use first, each failed status beside the work that
+// fails into it); then the arrows in [Graph.Arrows] order, an arrow that
+// leaves every stable status drawn once from each when the full view
+// puts them on both sides of the work; then the legend.
 func (g *Graph) WriteDOT(w io.Writer) error {
 	b := bufio.NewWriter(w)
 	title := "EVS disk statuses"
