@@ -172,7 +172,7 @@ func TestDOTLooks(t *testing.T) {
 		`deleting -> deleted [xlabel="succeeded", color="#1f5fa8", fontcolor="#1f5fa8", style="solid", minlen="2", tailport="e", headport="w"]`,
 		// Between the work and the failed statuses: facing sides, the
 		// failure marked at its arrowhead.
-		`expanding -> expansion_failed [headlabel="failed", labeldistance="4", labelangle="15", color="#c0392b", fontcolor="#c0392b", style="solid", tailport="e", headport="w"]`,
+		`expanding -> expansion_failed [headlabel="failed", labeldistance="4", labelangle="15", color="#c0392b", fontcolor="#c0392b", style="solid", minlen="2", tailport="e", headport="w"]`,
 		`label="operator: Resetting the status\n(otherwise)", color="#7d3c98"`,
 		`subgraph cluster_failed {`,
 		`subgraph cluster_legend {`,

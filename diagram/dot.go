@@ -338,11 +338,12 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 			tail, ltail = a.Froms[len(a.Froms)/2], clusterID(a.FromGroup)
 		}
 		constraint, minlen := "", ""
-		if g.View == Full && split && g.Nodes[len(g.Nodes)-1].ID == a.To && g.Nodes[len(g.Nodes)-1].Kind == NodeEnd && depth[a.To]-depth[a.From] > 1 {
-			// The end sits in the last column, beside the failed
-			// statuses, so that it does not stand in the way of the
-			// arrows between them and the work.
-			minlen = strconv.Itoa(depth[a.To] - depth[a.From])
+		if lo, hi := min(depth[a.From], depth[a.To]), max(depth[a.From], depth[a.To]); g.View == Full && split && hi == 5 && lo >= 2 && hi-lo > 1 {
+			// The failed statuses and the end sit in the last column,
+			// right of In-use, even when no arrow between them and
+			// In-use says so: out of the way of the arrows between
+			// In-use and the work.
+			minlen = strconv.Itoa(hi - lo)
 		}
 		if g.View == Figure1 {
 			// An arrow back to a node drawn above it does not rank nodes,
@@ -534,7 +535,7 @@ func (g *Graph) depths() map[string]int {
 		if e.Kind == model.EdgeStart || e.To == model.NoDisk || e.To == model.Gone || g.Spec.Statuses[e.To].Class != model.Stable {
 			continue
 		}
-		if e.From == model.NoDisk || group(g.Spec, all, e.From) == "creating" {
+		if e.From == model.NoDisk || e.From != model.Gone && group(g.Spec, all, e.From) == "creating" {
 			entryStatus[e.To] = true
 		}
 	}
