@@ -160,13 +160,19 @@ func TestDOTLooks(t *testing.T) {
 	for _, want := range []string{
 		// The rollback's inferred success, written forward, drawn back.
 		`available -> rolling_back [color="#1f5fa8", fontcolor="#1f5fa8", style="dashed", dir="back"]`,
-		// Between the stable statuses and the work: conditions only, the
-		// operation is in the box.
-		`in_use -> attaching [xlabel="(shared)", color="#333333"`,
+		// Between the stable statuses and the work: conditions only, by
+		// the status the arrow leaves; the operation is in the box.
+		`attaching -> in_use [headlabel="(shared)", labeldistance="4", labelangle="15", color="#333333"`,
+		`available -> detaching [headlabel="(when not attached)", labeldistance="4", labelangle="15", color="#1f5fa8"`,
 		`expanding [label=<Expanding<BR/><FONT POINT-SIZE="9" COLOR="#4a5560">Expanding capacity</FONT>>`,
 		// Success or failure back to In-use: two lines, blue and red.
-		`in_use -> attaching [color="#1f5fa8:#c0392b", fontcolor="#1f5fa8", style="solid", dir="back"`,
-		`expanding -> expansion_failed [label="failed", color="#c0392b"`,
+		`attaching -> in_use [color="#1f5fa8:#c0392b", fontcolor="#1f5fa8", style="solid"]`,
+		// The end and the legend share the last column.
+		`{ rank=same; deleted; legend; }`,
+		`deleting -> deleted [xlabel="succeeded", color="#1f5fa8", fontcolor="#1f5fa8", style="solid", minlen="2", tailport="e", headport="w"]`,
+		// Between the work and the failed statuses: facing sides, the
+		// failure marked at its arrowhead.
+		`expanding -> expansion_failed [headlabel="failed", labeldistance="4", labelangle="15", color="#c0392b", fontcolor="#c0392b", style="solid", minlen="2", tailport="e", headport="w"]`,
 		`label="operator: Resetting the status\n(otherwise)", color="#7d3c98"`,
 		`subgraph cluster_failed {`,
 		`subgraph cluster_legend {`,
@@ -175,6 +181,72 @@ func TestDOTLooks(t *testing.T) {
 		if !strings.Contains(d, want) {
 			t.Errorf("DOT lacks %s", want)
 		}
+	}
+}
+
+// TestWorkBetweenStables: in the full view the work in progress is
+// ranked between the stable status a creation ends in (Available) and the
+// other (In-use): every arrow between them and the work is written from
+// the left to the right, and an arrow that leaves both stable statuses
+// is drawn once from each.
+func TestWorkBetweenStables(t *testing.T) {
+	g := build(t, model.Default(), Options{})
+	f, err := dot.ParseBytes(dotOf(t, g))
+	if err != nil {
+		t.Fatal(err)
+	}
+	written := map[[2]string]bool{}
+	var collect func([]ast.Stmt)
+	collect = func(stmts []ast.Stmt) {
+		for _, s := range stmts {
+			switch s := s.(type) {
+			case *ast.Subgraph:
+				collect(s.Stmts)
+			case *ast.EdgeStmt:
+				written[[2]string{s.From.(*ast.Node).ID, s.To.Vertex.(*ast.Node).ID}] = true
+			}
+		}
+	}
+	collect(f.Graphs[0].Stmts)
+	group := map[string]string{}
+	for _, n := range g.Nodes {
+		group[n.ID] = n.Group
+	}
+	n := 0
+	for k := range written {
+		from, to := k[0], k[1]
+		switch {
+		case from == "in_use" && group[to] == "in progress":
+			t.Errorf("%s -> %s: In-use written before the work, want it after", from, to)
+		case to == "available" && group[from] == "in progress":
+			t.Errorf("%s -> %s: Available written after the work, want it before", from, to)
+		case to == "in_use" && group[from] == "in progress":
+			n++
+		}
+	}
+	if n < 4 {
+		t.Errorf("%d arrows from the work to In-use, want at least 4 (attach, detach, expand, upload)", n)
+	}
+	for _, pair := range [][2]string{{"available", "uploading"}, {"uploading", "in_use"}} {
+		if !written[pair] {
+			t.Errorf("uploading starts from both stable statuses: no %s -> %s", pair[0], pair[1])
+		}
+	}
+	if d := string(dotOf(t, g)); strings.Contains(d, `ltail="cluster_stable"`) {
+		t.Error("an arrow leaves the split stable cluster as a whole")
+	}
+	// A view without creations keeps the sides of the whole spec.
+	d := string(dotOf(t, build(t, model.Default(), Options{Ops: []string{"attach", "detach"}})))
+	for _, want := range []string{"\tavailable -> attaching [", "\tattaching -> in_use [", "\tdetaching -> in_use [", "subgraph cluster_stable_right {"} {
+		if !strings.Contains(d, want) {
+			t.Errorf("-ops attach,detach: DOT lacks %q", want)
+		}
+	}
+	// Without work joining In-use (the operator's arrows), nothing
+	// stands between the stable statuses: they stay together.
+	d = string(dotOf(t, build(t, model.Default(), Options{Actor: "operator"})))
+	if strings.Contains(d, "cluster_stable_right") {
+		t.Error("operator view: the stable statuses are split with no work between them")
 	}
 }
 

@@ -17,11 +17,18 @@
 // 1, another page of the documentation or OpenStack Cinder.
 //
 // Two views exist. [Full] draws every status and every operation, left to
-// right: creation, the stable statuses, the work in progress (and the
-// parked status), the failed statuses. Between the stable statuses and
-// the work column the arrows are many, so the DOT writer puts the
-// operation that starts a piece of work in small print in its box and
-// labels those arrows only with their condition. [Figure1] reproduces
+// right: creation; the stable status a creation ends in (Available); the
+// work in progress (and the parked status); the other stable status
+// (In-use); the failed statuses and the end. The work sits between the
+// two stable statuses it joins, so that attaching reads left to right,
+// detaching right to left, and the arrows of the two sides do not cross.
+// Between the stable statuses and the work column the arrows are many, so
+// the DOT writer puts the operation that starts a piece of work in small
+// print in its box and labels those arrows only with their condition,
+// written by the status the arrow leaves. The columns are ordered so that
+// each failed status faces the work that fails into it, the failure
+// marked at its arrowhead; the legend shares the last column with the
+// end. [Figure1] reproduces
 // Figure 1 of the EVS Disk Status page from the model: the path of a plain
 // disk (not shared, a data disk) through the operations whose basis cites
 // Figure 1 (creating, attaching, detaching), keeping only the arrows whose
