@@ -1,31 +1,39 @@
 package check
 
 import (
-	"runtime"
+	"math/bits"
 	"sync"
 	"sync/atomic"
 )
 
 // Storing a level's new states in parallel. The candidates of a level
 // (successors not stored before it, in (parent, action) order, with
-// repeats) are numbered by their position q in that order. The workers
-// put them into a table of the level's own, keeping for each distinct key
-// the smallest q; a candidate is new when it holds its key's smallest q.
-// The new states are then appended in q order, by one goroutine, which
-// only copies keys; and the workers insert them into the store's table,
-// grown beforehand, claiming empty slots with compare-and-swap. The
-// indices are those the one-by-one insertion gives, whatever the number
-// of workers; only the places in the table differ, which no lookup sees.
+// repeats) are numbered by their position q in that order. The hash of a
+// key splits them into as many parts as there are workers, and each part
+// is taken by one goroutine: it reads the candidates in q order, keeps
+// those of its part in a table of its own and notes each key the first
+// time it meets it. The new states are then appended in q order, by one
+// goroutine, which only copies keys. The store's table, grown beforehand,
+// is cut into as many ranges of slots, and each goroutine enters the new
+// states whose home slot is in its range; a state whose probe runs past
+// the end of the range is entered afterwards, by one goroutine. No slot
+// is written by two goroutines, so no atomic operation is needed and the
+// processor overlaps the cache misses of successive keys. The indices are
+// those the one-by-one insertion gives, whatever the number of workers;
+// only the places in the table differ, which no lookup sees.
 
-const locked = ^uint32(0)
+// levelBytes bounds the memory insertLevel needs for m candidates split
+// into parts: each part's table (at most four slots of 8 bytes per
+// candidate), the positions of the first occurrences, one flag per
+// candidate and the states whose probes leave their range.
+func levelBytes(m, parts int) int64 {
+	return int64(4*m+parts)*8 + int64(m)*9
+}
 
-// levelBytes is the memory insertLevel needs for m candidates.
-func levelBytes(m int) int64 {
-	p := int64(1)
-	for p < 2*int64(m) {
-		p <<= 1
-	}
-	return p*16 + int64(m)*5
+// part returns which of n parts hash h falls into.
+func part(h uint64, n int) int {
+	hi, _ := bits.Mul64(h, uint64(n))
+	return int(hi)
 }
 
 // insertLevel stores the new states among the candidates of outs and
@@ -37,22 +45,10 @@ func (s *store) insertLevel(outs []chunkOut, workers int) int {
 		offs[c+1] = offs[c] + len(outs[c].cands)
 	}
 	m := offs[len(outs)]
-	p := 1
-	for p < 2*m {
-		p <<= 1
-	}
-	// A key and its smallest q side by side: one cache line per probe.
-	type entry struct {
-		key uint64
-		q   uint32
-		_   uint32
-	}
-	tab := make([]entry, p)
-	slots := make([]uint32, m)
 	parallel := func(n int, f func(c int)) {
 		var next atomic.Int64
 		var wg sync.WaitGroup
-		for w := 0; w < workers; w++ {
+		for w := 0; w < min(workers, n); w++ {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -67,53 +63,70 @@ func (s *store) insertLevel(outs []chunkOut, workers int) int {
 		}
 		wg.Wait()
 	}
-	mask := uint64(p - 1)
-	parallel(len(outs), func(c int) {
-		for j, cd := range outs[c].cands {
-			q := uint32(offs[c]+j) + 1
-			i := fmix(cd.key) & mask
-			for {
-				t := &tab[i]
-				e := atomic.LoadUint32(&t.q)
-				if e == 0 {
-					if !atomic.CompareAndSwapUint32(&t.q, 0, locked) {
-						continue
-					}
-					atomic.StoreUint64(&t.key, cd.key)
-					atomic.StoreUint32(&t.q, q)
-					break
+	parts := workers
+	firsts := make([][]uint32, parts)
+	parallel(parts, func(j int) {
+		n := 0
+		for c := range outs {
+			for _, k := range outs[c].cands {
+				if part(fmix(k), parts) == j {
+					n++
 				}
-				if e == locked {
-					runtime.Gosched()
+			}
+		}
+		size := 1
+		for size < 2*n {
+			size <<= 1
+		}
+		// 0 marks an empty slot; the key 0 is kept aside.
+		tab := make([]uint64, size)
+		mask := uint64(size - 1)
+		zero := false
+		var fs []uint32
+		for c := range outs {
+			for j2, k := range outs[c].cands {
+				h := fmix(k)
+				if part(h, parts) != j {
 					continue
 				}
-				if atomic.LoadUint64(&t.key) == cd.key {
-					for e > q && !atomic.CompareAndSwapUint32(&t.q, e, q) {
-						e = atomic.LoadUint32(&t.q)
+				if k == 0 {
+					if !zero {
+						zero = true
+						fs = append(fs, uint32(offs[c]+j2))
 					}
-					break
+					continue
 				}
-				i = (i + 1) & mask
+				for i := h & mask; ; i = (i + 1) & mask {
+					e := tab[i]
+					if e == 0 {
+						tab[i] = k
+						fs = append(fs, uint32(offs[c]+j2))
+						break
+					}
+					if e == k {
+						break
+					}
+				}
 			}
-			slots[offs[c]+j] = uint32(i)
 		}
+		firsts[j] = fs
 	})
 	first := make([]bool, m)
-	parallel(len(outs), func(c int) {
-		for j := range outs[c].cands {
-			q := offs[c] + j
-			first[q] = tab[slots[q]].q == uint32(q)+1
+	for _, fs := range firsts {
+		for _, q := range fs {
+			first[q] = true
 		}
-	})
-	tab, slots = nil, nil
+	}
+	firsts = nil
 	old := s.n
 	for c := range outs {
-		for j, cd := range outs[c].cands {
+		for j, k := range outs[c].cands {
 			if first[offs[c]+j] {
-				s.appendKey(cd.key)
+				s.appendKey(k)
 			}
 		}
 	}
+	first = nil
 	// Grow as adding the states one by one would, then insert.
 	size := len(s.tab)
 	for k := old; k < s.n; k++ {
@@ -126,27 +139,39 @@ func (s *store) insertLevel(outs []chunkOut, workers int) int {
 		s.tab = make([]uint32, size)
 		from = 0
 	}
-	const span = 4096
-	n := s.n - from
-	parallel((n+span-1)/span, func(c int) {
-		a := from + c*span
-		b := min(a+span, s.n)
-		tab := s.tab
-		for idx := a; idx < b; idx++ {
+	tab := s.tab
+	// Part j holds the slots from ceil(j*T/parts) up to the next part's.
+	bound := func(j int) int { return int((uint64(j)*uint64(len(tab)) + uint64(parts) - 1) / uint64(parts)) }
+	spills := make([][]uint32, parts)
+	parallel(parts, func(j int) {
+		end := bound(j + 1)
+		var sp []uint32
+		for idx := from; idx < s.n; idx++ {
 			k := s.key(uint32(idx))
 			h := fmix(k)
 			i := slot(h, len(tab))
+			if i*parts/len(tab) != j {
+				continue
+			}
 			e := (uint32(idx)+1)<<fpBits | uint32(h&fpMask)
 			for {
-				if atomic.LoadUint32(&tab[i]) == 0 && atomic.CompareAndSwapUint32(&tab[i], 0, e) {
+				if i == end {
+					sp = append(sp, uint32(idx))
+					break
+				}
+				if tab[i] == 0 {
+					tab[i] = e
 					break
 				}
 				i++
-				if i == len(tab) {
-					i = 0
-				}
 			}
 		}
+		spills[j] = sp
 	})
+	for _, sp := range spills {
+		for _, idx := range sp {
+			s.place(tab, s.key(idx), idx)
+		}
+	}
 	return s.n - old
 }

@@ -137,3 +137,64 @@ func (s *store) grow() {
 	}
 	s.tab = tab
 }
+
+// lookupBatch is the number of keys appendMissing looks up together.
+const lookupBatch = 64
+
+// appendMissing appends to dst, in order, the keys of ks that are not
+// stored. It reads the first slot of every key, then the stored key of
+// every slot whose fingerprint matches, and only then goes on probing:
+// the reads of one stage do not wait for each other, so that their cache
+// misses overlap.
+func (s *store) appendMissing(dst []uint64, ks []uint64) []uint64 {
+	var hs [lookupBatch]uint64
+	var es [lookupBatch]uint32
+	var is [lookupBatch]int
+	var got [lookupBatch]uint64
+	ks = ks[:min(len(ks), lookupBatch)]
+	tab := s.tab
+	for j, k := range ks {
+		h := fmix(k)
+		i := slot(h, len(tab))
+		hs[j], is[j], es[j] = h, i, tab[i]
+	}
+	for j := range ks {
+		e := es[j]
+		if e != 0 && e&fpMask == uint32(hs[j]&fpMask) {
+			got[j] = s.key(e>>fpBits - 1)
+		}
+	}
+	for j, k := range ks {
+		e := es[j]
+		if e == 0 {
+			dst = append(dst, k)
+			continue
+		}
+		if e&fpMask == uint32(hs[j]&fpMask) && got[j] == k {
+			continue
+		}
+		if !s.findFrom(k, hs[j], is[j]+1) {
+			dst = append(dst, k)
+		}
+	}
+	return dst
+}
+
+// findFrom reports whether k, of hash h, is stored, probing from slot i.
+func (s *store) findFrom(k, h uint64, i int) bool {
+	fp := uint32(h & fpMask)
+	tab := s.tab
+	for {
+		if i == len(tab) {
+			i = 0
+		}
+		e := tab[i]
+		if e == 0 {
+			return false
+		}
+		if e&fpMask == fp && s.key(e>>fpBits-1) == k {
+			return true
+		}
+		i++
+	}
+}
