@@ -136,10 +136,10 @@ func (s *store) insertLevel(outs []chunkOut, workers int) int {
 	}
 	from := old
 	if size != len(s.tab) {
-		s.tab = make([]uint32, size)
+		s.setTable(make([]uint32, size))
 		from = 0
 	}
-	tab := s.tab
+	tab, f := s.tab, s.fp
 	// Part j holds the slots from ceil(j*T/parts) up to the next part's.
 	bound := func(j int) int { return int((uint64(j)*uint64(len(tab)) + uint64(parts) - 1) / uint64(parts)) }
 	spills := make([][]uint32, parts)
@@ -153,7 +153,7 @@ func (s *store) insertLevel(outs []chunkOut, workers int) int {
 			if i*parts/len(tab) != j {
 				continue
 			}
-			e := (uint32(idx)+1)<<fpBits | uint32(h&fpMask)
+			e := f.entry(uint32(idx), h)
 			for {
 				if i == end {
 					sp = append(sp, uint32(idx))
@@ -170,7 +170,7 @@ func (s *store) insertLevel(outs []chunkOut, workers int) int {
 	})
 	for _, sp := range spills {
 		for _, idx := range sp {
-			s.place(tab, s.key(idx), idx)
+			s.place(tab, f, s.key(idx), idx)
 		}
 	}
 	return s.n - old

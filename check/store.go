@@ -9,8 +9,9 @@ import "math/bits"
 //
 // Membership is an open-addressing hash table of uint32 entries with linear
 // probing: an entry holds the state's index plus one (0 is an empty slot) in
-// its upper 28 bits and 4 bits of the key's hash in its lower bits, so that
-// most probes that do not match are rejected without reading the state. The
+// its upper bits and a fingerprint of the key's hash in the bits the indices
+// leave free (at least 4, 10 for a few million states), so that most probes
+// that do not match are rejected without reading the state. The
 // table grows by half when three quarters full, which keeps it between half
 // and three quarters full: 8 bytes per state for the key and 5.3 to 8 bytes
 // for the table.
@@ -18,8 +19,8 @@ const (
 	blockBits = 14
 	blockSize = 1 << blockBits
 	blockMask = blockSize - 1
-	fpBits    = 4
-	fpMask    = 1<<fpBits - 1
+	// fpBits is the fewest bits of fingerprint an entry holds.
+	fpBits = 4
 	// maxStates is the most states the store can index.
 	maxStates = 1<<(32-fpBits) - 2
 )
@@ -28,9 +29,37 @@ type store struct {
 	blocks [][]uint64
 	n      int
 	tab    []uint32
+	fp     fingerprint // of tab
 }
 
-func newStore() *store { return &store{tab: make([]uint32, 1024)} }
+// fingerprint is how the entries of a table of a given size are split: the
+// index plus one shifted left by shift, and the hash's bits under mask.
+type fingerprint struct {
+	shift uint
+	mask  uint32
+}
+
+// fingerprintFor returns the split of a table of size slots: a table holds
+// at most three quarters of its size in states, and the indices of those
+// leave the other bits to the fingerprint.
+func fingerprintFor(size int) fingerprint {
+	most := min(size/4*3+3, maxStates+1)
+	sh := max(fpBits, 32-bits.Len(uint(most)))
+	return fingerprint{uint(sh), 1<<sh - 1}
+}
+
+func (f fingerprint) entry(idx uint32, h uint64) uint32 {
+	return (idx+1)<<f.shift | uint32(h)&f.mask
+}
+
+func newStore() *store {
+	return &store{tab: make([]uint32, 1024), fp: fingerprintFor(1024)}
+}
+
+// setTable makes tab, empty, the store's table.
+func (s *store) setTable(tab []uint32) {
+	s.tab, s.fp = tab, fingerprintFor(len(tab))
+}
 
 func (s *store) key(i uint32) uint64 { return s.blocks[i>>blockBits][i&blockMask] }
 
@@ -53,7 +82,8 @@ func slot(h uint64, n int) int {
 // find returns the index of k, if stored.
 func (s *store) find(k uint64) (uint32, bool) {
 	h := fmix(k)
-	fp := uint32(h & fpMask)
+	f := s.fp
+	fp := uint32(h) & f.mask
 	tab := s.tab
 	i := slot(h, len(tab))
 	for {
@@ -61,8 +91,8 @@ func (s *store) find(k uint64) (uint32, bool) {
 		if e == 0 {
 			return 0, false
 		}
-		if e&fpMask == fp {
-			idx := e>>fpBits - 1
+		if e&f.mask == fp {
+			idx := e>>f.shift - 1
 			if s.key(idx) == k {
 				return idx, true
 			}
@@ -104,7 +134,7 @@ func (s *store) add(k uint64) uint32 {
 	}
 	s.blocks[idx>>blockBits][idx&blockMask] = k
 	s.n++
-	s.place(s.tab, k, idx)
+	s.place(s.tab, s.fp, k, idx)
 	return idx
 }
 
@@ -118,7 +148,7 @@ func (s *store) appendKey(k uint64) {
 	s.n++
 }
 
-func (s *store) place(tab []uint32, k uint64, idx uint32) {
+func (s *store) place(tab []uint32, f fingerprint, k uint64, idx uint32) {
 	h := fmix(k)
 	i := slot(h, len(tab))
 	for tab[i] != 0 {
@@ -127,15 +157,16 @@ func (s *store) place(tab []uint32, k uint64, idx uint32) {
 			i = 0
 		}
 	}
-	tab[i] = (idx+1)<<fpBits | uint32(h&fpMask)
+	tab[i] = f.entry(idx, h)
 }
 
 func (s *store) grow() {
 	tab := make([]uint32, s.grownSize())
+	f := fingerprintFor(len(tab))
 	for i := 0; i < s.n; i++ {
-		s.place(tab, s.key(uint32(i)), uint32(i))
+		s.place(tab, f, s.key(uint32(i)), uint32(i))
 	}
-	s.tab = tab
+	s.setTable(tab)
 }
 
 // lookupBatch is the number of keys appendMissing looks up together.
@@ -152,7 +183,7 @@ func (s *store) appendMissing(dst []uint64, ks []uint64) []uint64 {
 	var is [lookupBatch]int
 	var got [lookupBatch]uint64
 	ks = ks[:min(len(ks), lookupBatch)]
-	tab := s.tab
+	tab, f := s.tab, s.fp
 	for j, k := range ks {
 		h := fmix(k)
 		i := slot(h, len(tab))
@@ -160,8 +191,8 @@ func (s *store) appendMissing(dst []uint64, ks []uint64) []uint64 {
 	}
 	for j := range ks {
 		e := es[j]
-		if e != 0 && e&fpMask == uint32(hs[j]&fpMask) {
-			got[j] = s.key(e>>fpBits - 1)
+		if e != 0 && e&f.mask == uint32(hs[j])&f.mask {
+			got[j] = s.key(e>>f.shift - 1)
 		}
 	}
 	for j, k := range ks {
@@ -170,7 +201,7 @@ func (s *store) appendMissing(dst []uint64, ks []uint64) []uint64 {
 			dst = append(dst, k)
 			continue
 		}
-		if e&fpMask == uint32(hs[j]&fpMask) && got[j] == k {
+		if e&f.mask == uint32(hs[j])&f.mask && got[j] == k {
 			continue
 		}
 		if !s.findFrom(k, hs[j], is[j]+1) {
@@ -182,7 +213,8 @@ func (s *store) appendMissing(dst []uint64, ks []uint64) []uint64 {
 
 // findFrom reports whether k, of hash h, is stored, probing from slot i.
 func (s *store) findFrom(k, h uint64, i int) bool {
-	fp := uint32(h & fpMask)
+	f := s.fp
+	fp := uint32(h) & f.mask
 	tab := s.tab
 	for {
 		if i == len(tab) {
@@ -192,7 +224,7 @@ func (s *store) findFrom(k, h uint64, i int) bool {
 		if e == 0 {
 			return false
 		}
-		if e&fpMask == fp && s.key(e>>fpBits-1) == k {
+		if e&f.mask == fp && s.key(e>>f.shift-1) == k {
 			return true
 		}
 		i++
