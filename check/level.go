@@ -30,6 +30,9 @@ func levelBytes(m, parts int) int64 {
 	return int64(4*m+parts)*8 + int64(m)*9
 }
 
+// insertBatch is the number of keys whose slots are read together.
+const insertBatch = 32
+
 // part returns which of n parts hash h falls into.
 func part(h uint64, n int) int {
 	hi, _ := bits.Mul64(h, uint64(n))
@@ -83,6 +86,35 @@ func (s *store) insertLevel(outs []chunkOut, workers int) int {
 		mask := uint64(size - 1)
 		zero := false
 		var fs []uint32
+		// The keys of the part are taken in batches: first the slot of
+		// each is read, so that the cache misses overlap, then each is
+		// placed.
+		var bk [insertBatch]uint64
+		var bq [insertBatch]uint32
+		var bi [insertBatch]uint64
+		var be [insertBatch]uint64
+		nb := 0
+		flush := func() {
+			for b := 0; b < nb; b++ {
+				be[b] = tab[bi[b]]
+			}
+			for b := 0; b < nb; b++ {
+				// A slot read as empty may have been filled since.
+				k, i, e := bk[b], bi[b], be[b]
+				if e == 0 {
+					e = tab[i]
+				}
+				for e != 0 && e != k {
+					i = (i + 1) & mask
+					e = tab[i]
+				}
+				if e == 0 {
+					tab[i] = k
+					fs = append(fs, bq[b])
+				}
+			}
+			nb = 0
+		}
 		for c := range outs {
 			for j2, k := range outs[c].cands {
 				h := fmix(k)
@@ -92,23 +124,19 @@ func (s *store) insertLevel(outs []chunkOut, workers int) int {
 				if k == 0 {
 					if !zero {
 						zero = true
+						flush()
 						fs = append(fs, uint32(offs[c]+j2))
 					}
 					continue
 				}
-				for i := h & mask; ; i = (i + 1) & mask {
-					e := tab[i]
-					if e == 0 {
-						tab[i] = k
-						fs = append(fs, uint32(offs[c]+j2))
-						break
-					}
-					if e == k {
-						break
-					}
+				bk[nb], bq[nb], bi[nb] = k, uint32(offs[c]+j2), h&mask
+				nb++
+				if nb == insertBatch {
+					flush()
 				}
 			}
 		}
+		flush()
 		firsts[j] = fs
 	})
 	first := make([]bool, m)
@@ -146,26 +174,47 @@ func (s *store) insertLevel(outs []chunkOut, workers int) int {
 	parallel(parts, func(j int) {
 		end := bound(j + 1)
 		var sp []uint32
+		var bx [insertBatch]uint32
+		var bi [insertBatch]int
+		var be [insertBatch]uint32
+		var bh [insertBatch]uint64
+		nb := 0
+		flush := func() {
+			for b := 0; b < nb; b++ {
+				be[b] = tab[bi[b]]
+			}
+			for b := 0; b < nb; b++ {
+				i, e := bi[b], be[b]
+				if e == 0 {
+					e = tab[i]
+				}
+				for e != 0 && i < end {
+					i++
+					if i < end {
+						e = tab[i]
+					}
+				}
+				if i == end {
+					sp = append(sp, bx[b])
+				} else {
+					tab[i] = f.entry(bx[b], bh[b])
+				}
+			}
+			nb = 0
+		}
 		for idx := from; idx < s.n; idx++ {
-			k := s.key(uint32(idx))
-			h := fmix(k)
+			h := fmix(s.key(uint32(idx)))
 			i := slot(h, len(tab))
 			if i*parts/len(tab) != j {
 				continue
 			}
-			e := f.entry(uint32(idx), h)
-			for {
-				if i == end {
-					sp = append(sp, uint32(idx))
-					break
-				}
-				if tab[i] == 0 {
-					tab[i] = e
-					break
-				}
-				i++
+			bx[nb], bi[nb], bh[nb] = uint32(idx), i, h
+			nb++
+			if nb == insertBatch {
+				flush()
 			}
 		}
+		flush()
 		spills[j] = sp
 	})
 	for _, sp := range spills {
