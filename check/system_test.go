@@ -539,3 +539,47 @@ func TestGraphInTwoPasses(t *testing.T) {
 		t.Errorf("result %s, want violated", full.Result)
 	}
 }
+
+// TestFastSymmetryTables compares, on every reachable state, the canonical
+// key and orbit the tables give with those of trying every permutation of
+// the servers, checks that every image has the same canonical key, which
+// is in the state's class, and that the orbit is the one counted from the
+// servers' signatures.
+func TestFastSymmetryTables(t *testing.T) {
+	for _, servers := range []int{2, 3} {
+		cfg := model.DefaultConfig()
+		cfg.Servers = servers
+		sys := mustSys(t, model.Default(), cfg)
+		full, red := mustModel(t, sys, false), mustModel(t, sys, true)
+		f := red.fast
+		if f == nil || f.best == nil {
+			t.Fatalf("%d servers: no symmetry tables", servers)
+		}
+		loop := *f
+		loop.best, loop.orbits = nil, nil
+		sorted := *red
+		sorted.fast = nil
+		r := explore(t, full, Options{MaxStates: 200000})
+		for i := 0; i < r.States; i++ {
+			k := r.Key(uint32(i))
+			st := full.State(k)
+			want := loop.canon(&red.l, k)
+			if got := f.canon(&red.l, k); got != want {
+				t.Fatalf("%d servers: %s: canonical key %x from the tables, %x trying every permutation", servers, sys.FormatState(&st), got, want)
+			}
+			for p := range f.perms {
+				if got := f.canon(&red.l, f.image(&red.l, p, k)); got != want {
+					t.Fatalf("%d servers: %s: image %d has the canonical key %x, want %x", servers, sys.FormatState(&st), p, got, want)
+				}
+			}
+			if c := red.State(want); sorted.canon(&c) != sorted.canon(&st) {
+				t.Fatalf("%d servers: %s: canonical state %s is in another class", servers, sys.FormatState(&st), sys.FormatState(&c))
+			}
+			c := red.State(sorted.canon(&st))
+			o, _ := sorted.orbit(&c)
+			if got, loopO := f.orbit(&red.l, want), loop.orbit(&red.l, want); got != loopO || got != o {
+				t.Fatalf("%d servers: %s: orbit %d from the tables, %d trying every permutation, %d by signatures", servers, sys.FormatState(&st), got, loopO, o)
+			}
+		}
+	}
+}
