@@ -172,7 +172,7 @@ func (s *store) insertLevel(outs []chunkOut, workers int) int {
 	bound := func(j int) int { return int((uint64(j)*uint64(len(tab)) + uint64(parts) - 1) / uint64(parts)) }
 	spills := make([][]uint32, parts)
 	parallel(parts, func(j int) {
-		end := bound(j + 1)
+		start, end := bound(j), bound(j+1)
 		var sp []uint32
 		var bx [insertBatch]uint32
 		var bi [insertBatch]int
@@ -205,7 +205,7 @@ func (s *store) insertLevel(outs []chunkOut, workers int) int {
 		for idx := from; idx < s.n; idx++ {
 			h := fmix(s.key(uint32(idx)))
 			i := slot(h, len(tab))
-			if i*parts/len(tab) != j {
+			if i < start || i >= end {
 				continue
 			}
 			bx[nb], bi[nb], bh[nb] = uint32(idx), i, h

@@ -176,9 +176,14 @@ func (w *sysWorker) fill(key uint64, ctx uint64, missing uint32, spans *[model.M
 // map for these two-word keys, which the successor loop looks up once per
 // disk of every state.
 type memoTable struct {
-	keys []memoKey
-	vals []uint64 // span + 1; 0 marks an empty slot
-	n    int
+	slots []memoSlot
+	n     int
+}
+
+// memoSlot holds a key and its value side by side, in one cache line.
+type memoSlot struct {
+	key memoKey
+	val uint64 // span + 1; 0 marks an empty slot
 }
 
 func (t *memoTable) len() int { return t.n }
@@ -191,44 +196,43 @@ func (t *memoTable) get(k memoKey) (uint64, bool) {
 	if t.n == 0 {
 		return 0, false
 	}
-	mask := uint64(len(t.keys) - 1)
+	mask := uint64(len(t.slots) - 1)
 	for i := memoHash(k) & mask; ; i = (i + 1) & mask {
-		v := t.vals[i]
-		if v == 0 {
+		sl := &t.slots[i]
+		if sl.val == 0 {
 			return 0, false
 		}
-		if t.keys[i] == k {
-			return v - 1, true
+		if sl.key == k {
+			return sl.val - 1, true
 		}
 	}
 }
 
 // put stores k, which must not be stored yet.
 func (t *memoTable) put(k memoKey, v uint64) {
-	if (t.n+1)*2 > len(t.keys) {
-		old, oldVals := t.keys, t.vals
-		size := max(1024, 2*len(old))
-		t.keys, t.vals, t.n = make([]memoKey, size), make([]uint64, size), 0
-		for i, ov := range oldVals {
-			if ov != 0 {
-				t.put(old[i], ov-1)
+	if (t.n+1)*2 > len(t.slots) {
+		old := t.slots
+		t.slots, t.n = make([]memoSlot, max(1024, 2*len(old))), 0
+		for _, sl := range old {
+			if sl.val != 0 {
+				t.put(sl.key, sl.val-1)
 			}
 		}
 	}
-	mask := uint64(len(t.keys) - 1)
+	mask := uint64(len(t.slots) - 1)
 	i := memoHash(k) & mask
-	for t.vals[i] != 0 {
+	for t.slots[i].val != 0 {
 		i = (i + 1) & mask
 	}
-	t.keys[i], t.vals[i] = k, v+1
+	t.slots[i] = memoSlot{k, v + 1}
 	t.n++
 }
 
 // each calls f for every entry.
 func (t *memoTable) each(f func(k memoKey, v uint64)) {
-	for i, v := range t.vals {
-		if v != 0 {
-			f(t.keys[i], v-1)
+	for _, sl := range t.slots {
+		if sl.val != 0 {
+			f(sl.key, sl.val-1)
 		}
 	}
 }

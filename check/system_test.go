@@ -557,7 +557,7 @@ func TestFastSymmetryTables(t *testing.T) {
 		}
 		loop := *f
 		loop.best, loop.orbits = nil, nil
-		sorted := *red
+		sorted := mustModel(t, sys, true)
 		sorted.fast = nil
 		r := explore(t, full, Options{MaxStates: 200000})
 		for i := 0; i < r.States; i++ {
