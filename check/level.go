@@ -4,6 +4,7 @@ import (
 	"math/bits"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // Storing a level's new states in parallel. The candidates of a level
@@ -83,6 +84,7 @@ func (s *store) insertLevel(outs []chunkOut, workers int) int {
 		}
 		// 0 marks an empty slot; the key 0 is kept aside.
 		tab := make([]uint64, size)
+		adviseHuge(unsafe.Pointer(unsafe.SliceData(tab)), uintptr(size)*8)
 		mask := uint64(size - 1)
 		zero := false
 		var fs []uint32
@@ -164,7 +166,7 @@ func (s *store) insertLevel(outs []chunkOut, workers int) int {
 	}
 	from := old
 	if size != len(s.tab) {
-		s.setTable(make([]uint32, size))
+		s.setTable(newTable(size))
 		from = 0
 	}
 	tab, f := s.tab, s.fp

@@ -1,6 +1,9 @@
 package check
 
-import "math/bits"
+import (
+	"math/bits"
+	"unsafe"
+)
 
 // The state store keeps every distinct state found so far, packed into one
 // uint64, in the order of discovery: a state's index is its position. A
@@ -54,6 +57,13 @@ func (f fingerprint) entry(idx uint32, h uint64) uint32 {
 
 func newStore() *store {
 	return &store{tab: make([]uint32, 1024), fp: fingerprintFor(1024)}
+}
+
+// newTable returns an empty table of size slots.
+func newTable(size int) []uint32 {
+	tab := make([]uint32, size)
+	adviseHuge(unsafe.Pointer(unsafe.SliceData(tab)), uintptr(size)*4)
+	return tab
 }
 
 // setTable makes tab, empty, the store's table.
@@ -161,7 +171,7 @@ func (s *store) place(tab []uint32, f fingerprint, k uint64, idx uint32) {
 }
 
 func (s *store) grow() {
-	tab := make([]uint32, s.grownSize())
+	tab := newTable(s.grownSize())
 	f := fingerprintFor(len(tab))
 	for i := 0; i < s.n; i++ {
 		s.place(tab, f, s.key(uint32(i)), uint32(i))
