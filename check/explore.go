@@ -368,7 +368,7 @@ func Explore(m Model, opt Options) (*Result, error) {
 			m += len(outs[c].cands)
 		}
 		if workers > 1 && m >= parallelInsert && fits(s, opt, m, pending, workers) {
-			r.PeakBytes = max(r.PeakBytes, s.bytes()+pending+levelBytes(m, workers)+grownBytes(s, m))
+			r.PeakBytes = max(r.PeakBytes, s.bytes()+pending+levelBytes(s, m, workers)+grownBytes(s, m))
 			s.insertLevel(outs, workers)
 			stored.Store(int64(s.n))
 			r.levels = append(r.levels, uint32(s.n))
@@ -430,7 +430,7 @@ func fits(s *store, opt Options, m int, pending int64, workers int) bool {
 	if s.n+m >= maxStates || (opt.MaxStates > 0 && s.n+m > opt.MaxStates) {
 		return false
 	}
-	return opt.MaxMemory <= 0 || s.bytes()+pending+levelBytes(m, workers)+grownBytes(s, m) <= opt.MaxMemory
+	return opt.MaxMemory <= 0 || s.bytes()+pending+levelBytes(s, m, workers)+grownBytes(s, m) <= opt.MaxMemory
 }
 
 func trailing(x uint64) int {

@@ -321,7 +321,8 @@ func TestStoreAgainstMap(t *testing.T) {
 }
 
 // TestInsertLevelAgainstOneByOne stores levels of candidates, with repeats
-// and the key 0, in parallel and one by one: the same states at the same
+// (once more than a bucket's table holds) and the key 0, in parallel and
+// one by one: the same states at the same
 // indices, each found again, whatever the number of workers.
 func TestInsertLevelAgainstOneByOne(t *testing.T) {
 	for _, workers := range []int{1, 2, 3, 4} {
@@ -338,6 +339,17 @@ func TestInsertLevelAgainstOneByOne(t *testing.T) {
 					}
 				}
 				outs = append(outs, o)
+			}
+			if level == 5 {
+				// One key repeated into a bucket too large for a table.
+				k := uint64(1<<40 + 7)
+				for j := 0; j <= bigBucket; j++ {
+					for _, k := range []uint64{k, uint64(j) << 41} {
+						if _, ok := par.find(k); !ok {
+							outs[len(outs)/2].cands = append(outs[len(outs)/2].cands, k)
+						}
+					}
+				}
 			}
 			n := par.insertLevel(outs, workers)
 			added := 0

@@ -2,6 +2,7 @@ package check
 
 import (
 	"math/bits"
+	"sort"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -9,155 +10,156 @@ import (
 
 // Storing a level's new states in parallel. The candidates of a level
 // (successors not stored before it, in (parent, action) order, with
-// repeats) are numbered by their position q in that order. The hash of a
-// key splits them into as many parts as there are workers, and each part
-// is taken by one goroutine: it reads the candidates in q order, keeps
-// those of its part in a table of its own and notes each key the first
-// time it meets it. The new states are then appended in q order, by one
-// goroutine, which only copies keys. The store's table, grown beforehand,
-// is cut into as many ranges of slots, and each goroutine enters the new
-// states whose home slot is in its range; a state whose probe runs past
-// the end of the range is entered afterwards, by one goroutine. No slot
-// is written by two goroutines, so no atomic operation is needed and the
-// processor overlaps the cache misses of successive keys. The indices are
-// those the one-by-one insertion gives, whatever the number of workers;
-// only the places in the table differ, which no lookup sees.
+// repeats) are numbered by their position q in that order. Both steps
+// below first scatter their items into small buckets, keeping the order
+// within each bucket, so that the work on one bucket stays within the
+// processor's caches; the buckets are then shared among the workers, and
+// no two workers write the same memory.
+//
+// First the candidates are bucketed by the top bits of their hash, and in
+// each bucket the first occurrence of every key is noted, in a table of
+// the bucket's own. The new states are then appended in q order, by one
+// goroutine, which only copies keys. Then the states to enter into the
+// store's table (the new ones, or all of them when the table grows) are
+// bucketed by the range of slots their home slot is in, and each range is
+// filled by one worker; a state whose probe runs past the end of its
+// range is entered afterwards, by one goroutine. The indices are those the
+// one-by-one insertion gives, whatever the number of workers; only the
+// places in the table differ, which no lookup sees.
 
-// levelBytes bounds the memory insertLevel needs for m candidates split
-// into parts: each part's table (at most four slots of 8 bytes per
-// candidate), the positions of the first occurrences, one flag per
-// candidate and the states whose probes leave their range.
-func levelBytes(m, parts int) int64 {
-	return int64(4*m+parts)*8 + int64(m)*9
+// candsPerBucket is about how many candidates one bucket holds, and
+// rangeBits the bits of a range of slots of the store's table.
+const (
+	candsPerBucket = 2048
+	rangeBits      = 12
+	rangeSize      = 1 << rangeBits
+)
+
+// bigBucket is the size from which a bucket is sorted instead: many
+// repeats of one key can make a bucket of any size.
+const bigBucket = 8 * candsPerBucket
+
+// levelBytes bounds the memory insertLevel needs for m candidates, given
+// the store it inserts them into: the candidates in one slice, then
+// bucketed (key and position: 20 bytes each), a flag per candidate, each
+// worker's table for one bucket, the entries to enter into the store's
+// table bucketed (entry and offset: 6 bytes each), all of the states when
+// it grows, and the counts of the buckets and ranges.
+func levelBytes(s *store, m, workers int) int64 {
+	b := int64(m)*21 + int64(workers)*int64(bucketTableSize(bigBucket))*8
+	placed := int64(m)
+	if (s.n+m)*4 > len(s.tab)*3 {
+		placed += int64(s.n)
+	}
+	size := len(s.tab)
+	for (s.n+m)*4 > size*3 {
+		size += size / 2
+	}
+	counts := int64(workers+1) * int64(max(m/candsPerBucket*2, size/rangeSize+1)+1) * 8
+	return b + placed*6 + counts
 }
 
-// insertBatch is the number of keys whose slots are read together.
-const insertBatch = 32
+// bucketTableSize is the size of the table for a bucket of n candidates.
+func bucketTableSize(n int) int {
+	size := 16
+	for size < 2*n {
+		size <<= 1
+	}
+	return size
+}
 
-// part returns which of n parts hash h falls into.
-func part(h uint64, n int) int {
-	hi, _ := bits.Mul64(h, uint64(n))
-	return int(hi)
+// scatter distributes n items, numbered from 0, into nb buckets, keeping
+// their order within each bucket: bucket(i) gives item i's bucket, and
+// put(i, pos) stores item i at position pos. The items are split into
+// groups, one per worker, each counted and then scattered. It returns the
+// start of each bucket, plus the end.
+func scatter(n, nb, workers int, bucket func(i int) int, put func(i, pos int)) []int {
+	groups := max(1, min(workers, n/1024))
+	counts := make([][]int, groups)
+	lo := func(g int) int { return n * g / groups }
+	parallel(groups, workers, func(g int) {
+		c := make([]int, nb)
+		for i := lo(g); i < lo(g+1); i++ {
+			c[bucket(i)]++
+		}
+		counts[g] = c
+	})
+	starts := make([]int, nb+1)
+	pos := 0
+	for b := 0; b < nb; b++ {
+		starts[b] = pos
+		for g := range counts {
+			c := counts[g][b]
+			counts[g][b] = pos
+			pos += c
+		}
+	}
+	starts[nb] = pos
+	parallel(groups, workers, func(g int) {
+		at := counts[g]
+		for i := lo(g); i < lo(g+1); i++ {
+			b := bucket(i)
+			put(i, at[b])
+			at[b]++
+		}
+	})
+	return starts
+}
+
+// parallel calls f(0) to f(n-1) from up to workers goroutines.
+func parallel(n, workers int, f func(c int)) {
+	if n == 1 || workers == 1 {
+		for c := 0; c < n; c++ {
+			f(c)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < min(workers, n); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				c := int(next.Add(1) - 1)
+				if c >= n {
+					return
+				}
+				f(c)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // insertLevel stores the new states among the candidates of outs and
 // returns how many there were. The caller has made sure that every
 // candidate fits within the limits.
 func (s *store) insertLevel(outs []chunkOut, workers int) int {
+	// The candidates in one slice, in q order, as the chunks' slices.
 	offs := make([]int, len(outs)+1)
 	for c := range outs {
 		offs[c+1] = offs[c] + len(outs[c].cands)
 	}
 	m := offs[len(outs)]
-	parallel := func(n int, f func(c int)) {
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		for w := 0; w < min(workers, n); w++ {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for {
-					c := int(next.Add(1) - 1)
-					if c >= n {
-						return
-					}
-					f(c)
-				}
-			}()
-		}
-		wg.Wait()
-	}
-	parts := workers
-	firsts := make([][]uint32, parts)
-	parallel(parts, func(j int) {
-		n := 0
-		for c := range outs {
-			for _, k := range outs[c].cands {
-				if part(fmix(k), parts) == j {
-					n++
-				}
-			}
-		}
-		size := 1
-		for size < 2*n {
-			size <<= 1
-		}
-		// 0 marks an empty slot; the key 0 is kept aside.
-		tab := make([]uint64, size)
-		adviseHuge(unsafe.Pointer(unsafe.SliceData(tab)), uintptr(size)*8)
-		mask := uint64(size - 1)
-		zero := false
-		var fs []uint32
-		// The keys of the part are taken in batches: first the slot of
-		// each is read, so that the cache misses overlap, then each is
-		// placed.
-		var bk [insertBatch]uint64
-		var bq [insertBatch]uint32
-		var bi [insertBatch]uint64
-		var be [insertBatch]uint64
-		nb := 0
-		flush := func() {
-			for b := 0; b < nb; b++ {
-				be[b] = tab[bi[b]]
-			}
-			for b := 0; b < nb; b++ {
-				// A slot read as empty may have been filled since.
-				k, i, e := bk[b], bi[b], be[b]
-				if e == 0 {
-					e = tab[i]
-				}
-				for e != 0 && e != k {
-					i = (i + 1) & mask
-					e = tab[i]
-				}
-				if e == 0 {
-					tab[i] = k
-					fs = append(fs, bq[b])
-				}
-			}
-			nb = 0
-		}
-		for c := range outs {
-			for j2, k := range outs[c].cands {
-				h := fmix(k)
-				if part(h, parts) != j {
-					continue
-				}
-				if k == 0 {
-					if !zero {
-						zero = true
-						flush()
-						fs = append(fs, uint32(offs[c]+j2))
-					}
-					continue
-				}
-				bk[nb], bq[nb], bi[nb] = k, uint32(offs[c]+j2), h&mask
-				nb++
-				if nb == insertBatch {
-					flush()
-				}
-			}
-		}
-		flush()
-		firsts[j] = fs
-	})
-	first := make([]bool, m)
-	for _, fs := range firsts {
-		for _, q := range fs {
-			first[q] = true
-		}
-	}
-	firsts = nil
-	old := s.n
+	flat := make([]uint64, 0, m)
 	for c := range outs {
-		for j, k := range outs[c].cands {
-			if first[offs[c]+j] {
+		flat = append(flat, outs[c].cands...)
+	}
+	first := s.firsts(flat, workers)
+	flat = nil
+	old := s.n
+	q := 0
+	for c := range outs {
+		for _, k := range outs[c].cands {
+			if first[q] {
 				s.appendKey(k)
 			}
+			q++
 		}
 	}
 	first = nil
-	// Grow as adding the states one by one would, then insert.
+	// Grow as adding the states one by one would, then enter.
 	size := len(s.tab)
 	for k := old; k < s.n; k++ {
 		if (k+1)*4 > size*3 {
@@ -169,60 +171,182 @@ func (s *store) insertLevel(outs []chunkOut, workers int) int {
 		s.setTable(newTable(size))
 		from = 0
 	}
-	tab, f := s.tab, s.fp
-	// Part j holds the slots from ceil(j*T/parts) up to the next part's.
-	bound := func(j int) int { return int((uint64(j)*uint64(len(tab)) + uint64(parts) - 1) / uint64(parts)) }
-	spills := make([][]uint32, parts)
-	parallel(parts, func(j int) {
-		start, end := bound(j), bound(j+1)
-		var sp []uint32
-		var bx [insertBatch]uint32
-		var bi [insertBatch]int
-		var be [insertBatch]uint32
-		var bh [insertBatch]uint64
-		nb := 0
-		flush := func() {
-			for b := 0; b < nb; b++ {
-				be[b] = tab[bi[b]]
-			}
-			for b := 0; b < nb; b++ {
-				i, e := bi[b], be[b]
-				if e == 0 {
-					e = tab[i]
+	s.enter(from, workers)
+	return s.n - old
+}
+
+// firsts reports, for each key of ks, whether it is the first occurrence
+// of that key.
+func (s *store) firsts(ks []uint64, workers int) []bool {
+	m := len(ks)
+	nb := 1
+	for nb*candsPerBucket < m && nb < 1<<16 {
+		nb <<= 1
+	}
+	shift := 64 - uint(bits.TrailingZeros(uint(nb)))
+	bucket := func(i int) int {
+		if nb == 1 {
+			return 0
+		}
+		return int(fmix(ks[i]) >> shift)
+	}
+	keys := make([]uint64, m)
+	qs := make([]uint32, m)
+	starts := scatter(m, nb, workers, bucket, func(i, pos int) {
+		keys[pos], qs[pos] = ks[i], uint32(i)
+	})
+	first := make([]bool, m)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var tab []uint64
+			for {
+				b := int(next.Add(1) - 1)
+				if b >= nb {
+					break
 				}
-				for e != 0 && i < end {
-					i++
-					if i < end {
-						e = tab[i]
+				bk, bq := keys[starts[b]:starts[b+1]], qs[starts[b]:starts[b+1]]
+				if len(bk) > bigBucket {
+					firstsSorted(bk, bq, first)
+					continue
+				}
+				size := bucketTableSize(len(bk))
+				if len(tab) < size {
+					tab = make([]uint64, size)
+					adviseHuge(unsafe.Pointer(unsafe.SliceData(tab)), uintptr(size)*8)
+				}
+				t := tab[:size]
+				mask := uint64(size - 1)
+				// 0 marks an empty slot; the key 0 is kept aside.
+				zero := false
+				for j, k := range bk {
+					if k == 0 {
+						if !zero {
+							zero = true
+							first[bq[j]] = true
+						}
+						continue
+					}
+					for i := fmix(k) & mask; ; i = (i + 1) & mask {
+						e := t[i]
+						if e == 0 {
+							t[i] = k
+							first[bq[j]] = true
+							break
+						}
+						if e == k {
+							break
+						}
 					}
 				}
-				if i == end {
-					sp = append(sp, bx[b])
-				} else {
-					tab[i] = f.entry(bx[b], bh[b])
-				}
+				clear(t)
 			}
-			nb = 0
-		}
-		for idx := from; idx < s.n; idx++ {
-			h := fmix(s.key(uint32(idx)))
-			i := slot(h, len(tab))
-			if i < start || i >= end {
-				continue
-			}
-			bx[nb], bi[nb], bh[nb] = uint32(idx), i, h
-			nb++
-			if nb == insertBatch {
-				flush()
-			}
-		}
-		flush()
-		spills[j] = sp
-	})
-	for _, sp := range spills {
-		for _, idx := range sp {
-			s.place(tab, f, s.key(idx), idx)
+		}()
+	}
+	wg.Wait()
+	return first
+}
+
+// firstsSorted marks the first occurrences in a bucket by sorting it by
+// key and position, in place.
+func firstsSorted(keys []uint64, qs []uint32, first []bool) {
+	sort.Sort(byKey{keys, qs})
+	for j := range keys {
+		if j == 0 || keys[j] != keys[j-1] {
+			first[qs[j]] = true
 		}
 	}
-	return s.n - old
+}
+
+type byKey struct {
+	keys []uint64
+	qs   []uint32
+}
+
+func (b byKey) Len() int { return len(b.keys) }
+func (b byKey) Less(i, j int) bool {
+	return b.keys[i] < b.keys[j] || (b.keys[i] == b.keys[j] && b.qs[i] < b.qs[j])
+}
+func (b byKey) Swap(i, j int) {
+	b.keys[i], b.keys[j] = b.keys[j], b.keys[i]
+	b.qs[i], b.qs[j] = b.qs[j], b.qs[i]
+}
+
+// enter enters the states from index from on into the store's table.
+func (s *store) enter(from, workers int) {
+	n := s.n - from
+	tab, f := s.tab, s.fp
+	nr := (len(tab) + rangeSize - 1) >> rangeBits
+	ents := make([]uint32, n)
+	offs := make([]uint16, n)
+	starts := scatter(n, nr, workers, func(i int) int {
+		return slot(fmix(s.key(uint32(from+i))), len(tab)) >> rangeBits
+	}, func(i, pos int) {
+		idx := uint32(from + i)
+		h := fmix(s.key(idx))
+		ents[pos] = f.entry(idx, h)
+		offs[pos] = uint16(slot(h, len(tab)) & (rangeSize - 1))
+	})
+	// A probe that runs past the end of its range is left for later,
+	// marked in its offset; spilled lists the ranges that have some.
+	const spill = 1 << 15
+	spilled := make([][]int, workers)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var sp []int
+			for {
+				r := int(next.Add(1) - 1)
+				if r >= nr {
+					break
+				}
+				base := r << rangeBits
+				end := min(base+rangeSize, len(tab))
+				some := false
+				for j := starts[r]; j < starts[r+1]; j++ {
+					i := base + int(offs[j])
+					for i < end && tab[i] != 0 {
+						i++
+					}
+					if i == end {
+						offs[j] |= spill
+						some = true
+						continue
+					}
+					tab[i] = ents[j]
+				}
+				if some {
+					sp = append(sp, r)
+				}
+			}
+			spilled[w] = sp
+		}()
+	}
+	wg.Wait()
+	var ranges []int
+	for _, sp := range spilled {
+		ranges = append(ranges, sp...)
+	}
+	sort.Ints(ranges)
+	for _, r := range ranges {
+		for j := starts[r]; j < starts[r+1]; j++ {
+			if offs[j]&spill == 0 {
+				continue
+			}
+			i := r<<rangeBits + int(offs[j]&^spill)
+			for tab[i] != 0 {
+				i++
+				if i == len(tab) {
+					i = 0
+				}
+			}
+			tab[i] = ents[j]
+		}
+	}
 }
