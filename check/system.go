@@ -109,6 +109,7 @@ func (m *SystemModel) Properties() []Property { return m.props }
 // NewWorker implements [Model].
 func (m *SystemModel) NewWorker() Worker {
 	w := &sysWorker{m: m, l: &m.l}
+	w.memo.init(&m.l)
 	w.statusStates = make([]uint64, len(m.sys.Spec.Statuses)+1)
 	n := len(m.sys.Spec.Ops)
 	w.started, w.succeeded, w.failed = make([]uint64, n), make([]uint64, n), make([]uint64, n)

@@ -1,6 +1,7 @@
 package check
 
 import (
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -581,5 +582,47 @@ func TestFastSymmetryTables(t *testing.T) {
 				t.Fatalf("%d servers: %s: orbit %d from the tables, %d trying every permutation, %d by signatures", servers, sys.FormatState(&st), got, loopO, o)
 			}
 		}
+	}
+}
+
+// TestMemoTable stores the same entries in a narrow and a wide table and
+// reads them back, one by one and all together; a span a narrow slot
+// cannot hold is refused and marks the table incomplete.
+func TestMemoTable(t *testing.T) {
+	sys := mustSys(t, model.Default(), model.DefaultConfig())
+	m := mustModel(t, sys, false)
+	var narrow, wide memoTable
+	narrow.init(&m.l)
+	if !narrow.pack {
+		t.Fatal("the default layout's keys do not pack into 32 bits")
+	}
+	rng := rand.New(rand.NewPCG(5, 5))
+	want := map[memoKey]uint64{}
+	for len(want) < 5000 {
+		d := rng.IntN(m.l.nd)
+		k := memoKey{rng.Uint64() & m.l.mask[d], rng.Uint64N(1<<uint(m.l.ns)) | rng.Uint64N(1<<uint(m.l.nd))<<32 | uint64(d)<<40}
+		if _, ok := want[k]; ok {
+			continue
+		}
+		v := rng.Uint64N(1<<20)<<16 | rng.Uint64N(200)
+		want[k] = v
+		if !narrow.add(k, v) || !wide.add(k, v) {
+			t.Fatalf("entry %d refused", len(want))
+		}
+	}
+	for _, tab := range []*memoTable{&narrow, &wide} {
+		for k, v := range want {
+			if got, ok := tab.get(k); !ok || got != v {
+				t.Fatalf("pack %v: get(%+v) = %x, %v; want %x", tab.pack, k, got, ok, v)
+			}
+		}
+		got := map[memoKey]uint64{}
+		tab.each(func(k memoKey, v uint64) { got[k] = v })
+		if !reflect.DeepEqual(got, want) || tab.incomplete {
+			t.Fatalf("pack %v: each gives %d entries, want %d (incomplete %v)", tab.pack, len(got), len(want), tab.incomplete)
+		}
+	}
+	if narrow.add(memoKey{local: 1}, 1<<16|300) || !narrow.incomplete {
+		t.Error("a narrow table stored a list of 300 successors")
 	}
 }
