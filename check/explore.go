@@ -54,7 +54,7 @@ type Property struct {
 // Visit is what a [Worker] reports about one state.
 type Visit struct {
 	Succ    []uint64   // successors, in the stable order of the actions
-	Labels  []uint8    // optional, one per successor: model-defined edge labels
+	Labels  []uint8    // optional, one per successor: model-defined edge labels; not read while exploring (First set)
 	Bad     uint64     // bit p: Always property p is violated in the state
 	Steps   []StepFail // Step properties violated on transitions out of the state
 	Witness uint64     // bit p: Sometimes property p is witnessed by a transition out of the state

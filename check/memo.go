@@ -28,6 +28,7 @@ type memoKey struct {
 type memoSucc struct {
 	a     model.Action
 	lab   uint8
+	ctr   uint32 // where the action is counted: see [sysWorker.counter]
 	local uint64
 	step  uint64
 	wit   uint64
@@ -82,23 +83,33 @@ func (w *sysWorker) Visit(key uint64, v *Visit) {
 			v.Bad |= 1 << m.deadlck
 		}
 		clear := key &^ (l.diskMask(d) << l.base[d])
+		sh := l.base[d]
 		for i := range list {
 			s := &list[i]
 			if s.step != 0 {
 				v.Steps = append(v.Steps, StepFail{Action: len(v.Succ), Props: s.step})
 			}
 			v.Witness |= s.wit
-			v.Succ = append(v.Succ, w.canonKey(clear|s.local<<l.base[d]))
-			v.Labels = append(v.Labels, s.lab)
+			k := clear | s.local<<sh
+			if m.symmetry {
+				k = w.canonKey(k)
+			}
+			v.Succ = append(v.Succ, k)
+			// While exploring, the labels are not read, and the actions
+			// are counted.
 			if v.First {
-				w.countAction(s.a)
+				w.counts[s.ctr]++
+			} else {
+				v.Labels = append(v.Labels, s.lab)
 			}
 		}
 	}
 	if m.sys.Config.Power {
 		for j := 0; j < l.ns; j++ {
 			v.Succ = append(v.Succ, w.canonKey(key^1<<uint(j)))
-			v.Labels = append(v.Labels, 0)
+			if !v.First {
+				v.Labels = append(v.Labels, 0)
+			}
 			if v.First {
 				if st.PowerOn&(1<<uint(j)) != 0 {
 					w.powerOff++
@@ -148,7 +159,7 @@ func (w *sysWorker) fill(key uint64, ctx uint64, missing uint32, spans *[model.M
 			}
 			w.next = *st
 			sys.Apply(&w.next, a)
-			s := memoSucc{a: a, local: l.packDisk(d, &w.next.Disks[d])}
+			s := memoSucc{a: a, ctr: w.counter(a), local: l.packDisk(d, &w.next.Disks[d])}
 			for _, pi := range m.steps {
 				if m.mprops[pi].Step(sys, st, a, &w.next) != "" {
 					s.step |= 1 << pi

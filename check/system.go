@@ -112,7 +112,10 @@ func (m *SystemModel) NewWorker() Worker {
 	w.memo.init(&m.l)
 	w.statusStates = make([]uint64, len(m.sys.Spec.Statuses)+1)
 	n := len(m.sys.Spec.Ops)
-	w.started, w.succeeded, w.failed = make([]uint64, n), make([]uint64, n), make([]uint64, n)
+	// One array, so that the successor loop counts an action with one
+	// increment at a place computed once per cached list: see counter.
+	w.counts = make([]uint64, 3*n+1)
+	w.started, w.succeeded, w.failed = w.counts[:n:n], w.counts[n:2*n:2*n], w.counts[2*n:3*n:3*n]
 	m.mu.Lock()
 	m.workers = append(m.workers, w)
 	m.mu.Unlock()
@@ -137,6 +140,7 @@ type sysWorker struct {
 	// statistics of first visits
 	statusStates               []uint64 // last entry: deleted
 	started, succeeded, failed []uint64
+	counts                     []uint64 // the three above, then one place for the others
 	powerOff, powerOn          uint64
 	orbits                     uint64
 	orbitsOverflow             bool
@@ -213,6 +217,20 @@ func (w *sysWorker) count(st *model.State) {
 		}
 	}
 	w.countState(st)
+}
+
+// counter is the place in counts where action a is counted.
+func (w *sysWorker) counter(a model.Action) uint32 {
+	n := uint32(len(w.started))
+	switch a.Kind {
+	case model.Start:
+		return uint32(a.Op)
+	case model.Succeed, model.BgSucceed:
+		return n + uint32(a.Op)
+	case model.Fail, model.BgFail:
+		return 2*n + uint32(a.Op)
+	}
+	return 3 * n
 }
 
 func (w *sysWorker) countAction(a model.Action) {
