@@ -294,11 +294,12 @@ func (s *store) enter(from, workers int) {
 	// marked in its offset; spilled lists the ranges that have some.
 	const spill = 1 << 15
 	spilled := make([][]int, workers)
+	touched := make([]uint32, workers)
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
-		go func() {
+		go func(w int) {
 			defer wg.Done()
 			var sp []int
 			for {
@@ -308,6 +309,15 @@ func (s *store) enter(from, workers int) {
 				}
 				base := r << rangeBits
 				end := min(base+rangeSize, len(tab))
+				// Read the range in order first: the processor fetches
+				// it ahead, and the writes below find it in the cache.
+				if starts[r+1]-starts[r] >= rangeSize/16 {
+					var touch uint32
+					for i := base; i < end; i += 16 {
+						touch |= tab[i]
+					}
+					touched[w] |= touch
+				}
 				some := false
 				for j := starts[r]; j < starts[r+1]; j++ {
 					i := base + int(offs[j])
@@ -326,7 +336,7 @@ func (s *store) enter(from, workers int) {
 				}
 			}
 			spilled[w] = sp
-		}()
+		}(w)
 	}
 	wg.Wait()
 	var ranges []int
