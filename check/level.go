@@ -47,16 +47,48 @@ const bigBucket = 8 * candsPerBucket
 // it grows, and the counts of the buckets and ranges.
 func levelBytes(s *store, m, workers int) int64 {
 	b := int64(m)*21 + int64(workers)*int64(bucketTableSize(bigBucket))*8
-	placed := int64(m)
+	placed := m
 	if (s.n+m)*4 > len(s.tab)*3 {
-		placed += int64(s.n)
+		placed += s.n
 	}
+	b += s.scratch.extraBytes(m, placed)
 	size := len(s.tab)
 	for (s.n+m)*4 > size*3 {
 		size += size / 2
 	}
 	counts := int64(workers+1) * int64(max(m/candsPerBucket*2, size/rangeSize+1)+1) * 8
-	return b + placed*6 + counts
+	return b + int64(placed)*6 + counts
+}
+
+// levelScratch holds the slices insertLevel uses, kept from one level to
+// the next: allocating them afresh for every level costs more in page
+// faults than filling them.
+type levelScratch struct {
+	flat, keys []uint64
+	qs, ents   []uint32
+	first      []bool
+	offs       []uint16
+}
+
+// resize returns b with length n, reusing its array when large enough.
+func resize[T any](b []T, n int) []T {
+	if cap(b) < n {
+		return make([]T, n)
+	}
+	return b[:n]
+}
+
+// bytes is the memory the scratch slices hold.
+func (l *levelScratch) bytes() int64 {
+	return int64(cap(l.flat)+cap(l.keys))*8 + int64(cap(l.qs)+cap(l.ents))*4 + int64(cap(l.first)) + int64(cap(l.offs))*2
+}
+
+// extraBytes is how much more than levelBytes counts the scratch slices
+// hold while storing m candidates, placed of them entered into the table.
+func (l *levelScratch) extraBytes(m, placed int) int64 {
+	over := func(c, n, size int) int64 { return int64(max(c-n, 0)) * int64(size) }
+	return over(cap(l.flat), m, 8) + over(cap(l.keys), m, 8) + over(cap(l.qs), m, 4) + over(cap(l.first), m, 1) +
+		over(cap(l.ents), placed, 4) + over(cap(l.offs), placed, 2)
 }
 
 // bucketTableSize is the size of the table for a bucket of n candidates.
@@ -142,12 +174,12 @@ func (s *store) insertLevel(outs []chunkOut, workers int) int {
 		offs[c+1] = offs[c] + len(outs[c].cands)
 	}
 	m := offs[len(outs)]
-	flat := make([]uint64, 0, m)
+	flat := resize(s.scratch.flat, m)[:0]
 	for c := range outs {
 		flat = append(flat, outs[c].cands...)
 	}
+	s.scratch.flat = flat
 	first := s.firsts(flat, workers)
-	flat = nil
 	old := s.n
 	q := 0
 	for c := range outs {
@@ -158,7 +190,6 @@ func (s *store) insertLevel(outs []chunkOut, workers int) int {
 			q++
 		}
 	}
-	first = nil
 	// Grow as adding the states one by one would, then enter.
 	size := len(s.tab)
 	for k := old; k < s.n; k++ {
@@ -190,12 +221,15 @@ func (s *store) firsts(ks []uint64, workers int) []bool {
 		}
 		return int(fmix(ks[i]) >> shift)
 	}
-	keys := make([]uint64, m)
-	qs := make([]uint32, m)
+	keys := resize(s.scratch.keys, m)
+	qs := resize(s.scratch.qs, m)
+	s.scratch.keys, s.scratch.qs = keys, qs
 	starts := scatter(m, nb, workers, bucket, func(i, pos int) {
 		keys[pos], qs[pos] = ks[i], uint32(i)
 	})
-	first := make([]bool, m)
+	first := resize(s.scratch.first, m)
+	clear(first)
+	s.scratch.first = first
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
@@ -280,8 +314,9 @@ func (s *store) enter(from, workers int) {
 	n := s.n - from
 	tab, f := s.tab, s.fp
 	nr := (len(tab) + rangeSize - 1) >> rangeBits
-	ents := make([]uint32, n)
-	offs := make([]uint16, n)
+	ents := resize(s.scratch.ents, n)
+	offs := resize(s.scratch.offs, n)
+	s.scratch.ents, s.scratch.offs = ents, offs
 	starts := scatter(n, nr, workers, func(i int) int {
 		return slot(fmix(s.key(uint32(from+i))), len(tab)) >> rangeBits
 	}, func(i, pos int) {
