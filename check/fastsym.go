@@ -89,17 +89,36 @@ func newFastSym(l *layout) *fastSym {
 // lowest, then per disk the server its work targets and its attachments.
 func (f *fastSym) signature(l *layout, k uint64) uint64 {
 	setMask := uint64(len(f.setPerm[0]) - 1)
-	workMask := uint64(1)<<f.wWork - 1
-	ns := uint(l.ns)
 	sig := k & setMask
-	sh := ns
 	for d := 0; d < l.nd; d++ {
-		sig |= uint64(f.argOf[(k>>l.base[d])&workMask]) << sh
-		sh += f.argW
-		sig |= (k >> f.attSh[d]) & setMask << sh
-		sh += ns
+		sig |= f.diskSig(l, d, (k>>l.base[d])&l.mask[d]) << f.sigShift(l, d)
 	}
 	return sig
+}
+
+// diskSig is disk d's part of a signature, from the disk's bits of a key.
+func (f *fastSym) diskSig(l *layout, d int, local uint64) uint64 {
+	setMask := uint64(len(f.setPerm[0]) - 1)
+	workMask := uint64(1)<<f.wWork - 1
+	return uint64(f.argOf[local&workMask]) | (local>>(f.attSh[d]-l.base[d]))&setMask<<f.argW
+}
+
+// sigShift is where disk d's part of a signature starts.
+func (f *fastSym) sigShift(l *layout, d int) uint {
+	return uint(l.ns) + uint(d)*(f.argW+uint(l.ns))
+}
+
+// sigMask covers one disk's part of a signature.
+func (f *fastSym) sigMask(l *layout) uint64 {
+	return 1<<(f.argW+uint(l.ns)) - 1
+}
+
+// canonSig is canon for a key whose signature is known.
+func (f *fastSym) canonSig(l *layout, k, sig uint64) uint64 {
+	if p := f.best[sig]; p != 0 {
+		return f.image(l, int(p), k)
+	}
+	return k
 }
 
 // tables fills best and orbits. Images compare as the tuple (attachments

@@ -29,6 +29,7 @@ type memoSucc struct {
 	a     model.Action
 	lab   uint8
 	ctr   uint32 // where the action is counted: see [sysWorker.counter]
+	sig   uint32 // the disk's part of the signature of the successor, with symmetry tables
 	local uint64
 	step  uint64
 	wit   uint64
@@ -76,6 +77,16 @@ func (w *sysWorker) Visit(key uint64, v *Visit) {
 	if missing != 0 {
 		w.fill(key, ctx, missing, &spans)
 	}
+	// With symmetry tables, a successor's signature is the state's with
+	// one disk's part replaced, or one power bit flipped.
+	fast := m.fast
+	if fast != nil && fast.best == nil {
+		fast = nil
+	}
+	var sig uint64
+	if fast != nil {
+		sig = fast.signature(l, key)
+	}
 	for d := 0; d < l.nd; d++ {
 		sp := spans[d]
 		list := w.arena[sp>>16 : sp>>16+sp&0xffff]
@@ -84,6 +95,12 @@ func (w *sysWorker) Visit(key uint64, v *Visit) {
 		}
 		clear := key &^ (l.diskMask(d) << l.base[d])
 		sh := l.base[d]
+		var sigClear uint64
+		var sigSh uint
+		if fast != nil {
+			sigSh = fast.sigShift(l, d)
+			sigClear = sig &^ (fast.sigMask(l) << sigSh)
+		}
 		for i := range list {
 			s := &list[i]
 			if s.step != 0 {
@@ -91,7 +108,9 @@ func (w *sysWorker) Visit(key uint64, v *Visit) {
 			}
 			v.Witness |= s.wit
 			k := clear | s.local<<sh
-			if m.symmetry {
+			if fast != nil {
+				k = fast.canonSig(l, k, sigClear|uint64(s.sig)<<sigSh)
+			} else if m.symmetry {
 				k = w.canonKey(k)
 			}
 			v.Succ = append(v.Succ, k)
@@ -106,7 +125,11 @@ func (w *sysWorker) Visit(key uint64, v *Visit) {
 	}
 	if m.sys.Config.Power {
 		for j := 0; j < l.ns; j++ {
-			v.Succ = append(v.Succ, w.canonKey(key^1<<uint(j)))
+			if fast != nil {
+				v.Succ = append(v.Succ, fast.canonSig(l, key^1<<uint(j), sig^1<<uint(j)))
+			} else {
+				v.Succ = append(v.Succ, w.canonKey(key^1<<uint(j)))
+			}
 			if !v.First {
 				v.Labels = append(v.Labels, 0)
 			}
@@ -160,6 +183,9 @@ func (w *sysWorker) fill(key uint64, ctx uint64, missing uint32, spans *[model.M
 			w.next = *st
 			sys.Apply(&w.next, a)
 			s := memoSucc{a: a, ctr: w.counter(a), local: l.packDisk(d, &w.next.Disks[d])}
+			if f := m.fast; f != nil && f.best != nil {
+				s.sig = uint32(f.diskSig(l, d, s.local))
+			}
 			for _, pi := range m.steps {
 				if m.mprops[pi].Step(sys, st, a, &w.next) != "" {
 					s.step |= 1 << pi
