@@ -143,7 +143,12 @@ func (w *sysWorker) Visit(key uint64, v *Visit) {
 		}
 	}
 	if v.First {
-		w.countState(st)
+		if fast != nil {
+			w.countStatuses(st)
+			w.addOrbit(uint64(fast.orbits[sig]), true)
+		} else {
+			w.countState(st)
+		}
 	}
 	// Drop the lists computed beyond the cache's bound.
 	if len(w.arena) > w.arenaKept {

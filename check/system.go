@@ -246,6 +246,13 @@ func (w *sysWorker) countAction(a model.Action) {
 
 // countState counts the statuses of st and its orbit.
 func (w *sysWorker) countState(st *model.State) {
+	w.countStatuses(st)
+	o, ok := w.m.orbit(st)
+	w.addOrbit(o, ok)
+}
+
+// countStatuses counts the statuses of st.
+func (w *sysWorker) countStatuses(st *model.State) {
 	var seen uint64
 	for d := 0; d < int(st.NDisks); d++ {
 		s := st.Disks[d].Status
@@ -260,7 +267,10 @@ func (w *sysWorker) countState(st *model.State) {
 			w.statusStates[i]++
 		}
 	}
-	o, ok := w.m.orbit(st)
+}
+
+// addOrbit adds the size of an orbit, noting an overflow.
+func (w *sysWorker) addOrbit(o uint64, ok bool) {
 	var carry uint64
 	w.orbits, carry = bits.Add64(w.orbits, o, 0)
 	if !ok || carry != 0 {
