@@ -100,22 +100,19 @@ func bucketTableSize(n int) int {
 	return size
 }
 
-// scatter distributes n items, numbered from 0, into nb buckets, keeping
-// their order within each bucket: bucket(i) gives item i's bucket, and
-// put(i, pos) stores item i at position pos. The items are split into
-// groups, one per worker, each counted and then scattered. It returns the
-// start of each bucket, plus the end.
-func scatter(n, nb, workers int, bucket func(i int) int, put func(i, pos int)) []int {
-	groups := max(1, min(workers, n/1024))
-	counts := make([][]int, groups)
-	lo := func(g int) int { return n * g / groups }
-	parallel(groups, workers, func(g int) {
-		c := make([]int, nb)
-		for i := lo(g); i < lo(g+1); i++ {
-			c[bucket(i)]++
-		}
-		counts[g] = c
-	})
+// groups splits n items into groups for up to workers goroutines: the
+// number of groups and the start of group g.
+func groups(n, workers int) (int, func(g int) int) {
+	k := max(1, min(workers, n/1024))
+	return k, func(g int) int { return n * g / k }
+}
+
+// positions turns the counts of each group's items per bucket into the
+// position of the group's first item of each bucket, the buckets one
+// after the other and the groups in order within each, and returns the
+// start of each bucket, plus the end. Scattering the items of each group
+// in order then keeps their order within each bucket.
+func positions(counts [][]int, nb int) []int {
 	starts := make([]int, nb+1)
 	pos := 0
 	for b := 0; b < nb; b++ {
@@ -127,14 +124,6 @@ func scatter(n, nb, workers int, bucket func(i int) int, put func(i, pos int)) [
 		}
 	}
 	starts[nb] = pos
-	parallel(groups, workers, func(g int) {
-		at := counts[g]
-		for i := lo(g); i < lo(g+1); i++ {
-			b := bucket(i)
-			put(i, at[b])
-			at[b]++
-		}
-	})
 	return starts
 }
 
@@ -214,18 +203,29 @@ func (s *store) firsts(ks []uint64, workers int) []bool {
 	for nb*candsPerBucket < m && nb < 1<<16 {
 		nb <<= 1
 	}
+	// The top bits of the hash; none for one bucket.
 	shift := 64 - uint(bits.TrailingZeros(uint(nb)))
-	bucket := func(i int) int {
-		if nb == 1 {
-			return 0
-		}
-		return int(fmix(ks[i]) >> shift)
-	}
 	keys := resize(s.scratch.keys, m)
 	qs := resize(s.scratch.qs, m)
 	s.scratch.keys, s.scratch.qs = keys, qs
-	starts := scatter(m, nb, workers, bucket, func(i, pos int) {
-		keys[pos], qs[pos] = ks[i], uint32(i)
+	ng, lo := groups(m, workers)
+	counts := make([][]int, ng)
+	parallel(ng, workers, func(g int) {
+		c := make([]int, nb)
+		for _, k := range ks[lo(g):lo(g+1)] {
+			c[fmix(k)>>shift]++
+		}
+		counts[g] = c
+	})
+	starts := positions(counts, nb)
+	parallel(ng, workers, func(g int) {
+		at := counts[g]
+		for i := lo(g); i < lo(g+1); i++ {
+			k := ks[i]
+			b := fmix(k) >> shift
+			keys[at[b]], qs[at[b]] = k, uint32(i)
+			at[b]++
+		}
 	})
 	first := resize(s.scratch.first, m)
 	clear(first)
@@ -317,13 +317,26 @@ func (s *store) enter(from, workers int) {
 	ents := resize(s.scratch.ents, n)
 	offs := resize(s.scratch.offs, n)
 	s.scratch.ents, s.scratch.offs = ents, offs
-	starts := scatter(n, nr, workers, func(i int) int {
-		return slot(fmix(s.key(uint32(from+i))), len(tab)) >> rangeBits
-	}, func(i, pos int) {
-		idx := uint32(from + i)
-		h := fmix(s.key(idx))
-		ents[pos] = f.entry(idx, h)
-		offs[pos] = uint16(slot(h, len(tab)) & (rangeSize - 1))
+	ng, lo := groups(n, workers)
+	counts := make([][]int, ng)
+	parallel(ng, workers, func(g int) {
+		c := make([]int, nr)
+		for idx := from + lo(g); idx < from+lo(g+1); idx++ {
+			c[slot(fmix(s.key(uint32(idx))), len(tab))>>rangeBits]++
+		}
+		counts[g] = c
+	})
+	starts := positions(counts, nr)
+	parallel(ng, workers, func(g int) {
+		at := counts[g]
+		for idx := from + lo(g); idx < from+lo(g+1); idx++ {
+			h := fmix(s.key(uint32(idx)))
+			i := slot(h, len(tab))
+			r := i >> rangeBits
+			ents[at[r]] = f.entry(uint32(idx), h)
+			offs[at[r]] = uint16(i & (rangeSize - 1))
+			at[r]++
+		}
 	})
 	// A probe that runs past the end of its range is left for later,
 	// marked in its offset; spilled lists the ranges that have some.
