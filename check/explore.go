@@ -283,7 +283,7 @@ func Explore(m Model, opt Options) (*Result, error) {
 		// store leaves; if they do not, the level is given up whole.
 		var pendingBytes atomic.Int64
 		var overflow atomic.Bool
-		room := opt.MaxMemory - s.bytes() - s.scratch.bytes()
+		room := opt.MaxMemory - s.bytes()
 		for w := range ws {
 			wg.Add(1)
 			go func(w Worker) {
@@ -361,14 +361,14 @@ func Explore(m Model, opt Options) (*Result, error) {
 			}
 			pending += int64(cap(o.cands)) * 8
 		}
-		r.PeakBytes = max(r.PeakBytes, s.bytes()+s.scratch.bytes()+pending)
+		r.PeakBytes = max(r.PeakBytes, s.bytes()+pending)
 		// In parallel when every candidate would fit within the limits.
 		m := 0
 		for c := range outs {
 			m += len(outs[c].cands)
 		}
 		if workers > 1 && m >= parallelInsert && fits(s, opt, m, pending, workers) {
-			r.PeakBytes = max(r.PeakBytes, s.bytes()+s.scratch.bytes()+pending+levelBytes(s, m, workers)+grownBytes(s, m))
+			r.PeakBytes = max(r.PeakBytes, s.bytes()+pending+levelBytes(s, m, workers)+grownBytes(s, m))
 			s.insertLevel(outs, workers)
 			stored.Store(int64(s.n))
 			r.levels = append(r.levels, uint32(s.n))
@@ -394,7 +394,6 @@ func Explore(m Model, opt Options) (*Result, error) {
 	for len(r.levels) > 2 && r.levels[len(r.levels)-1] == r.levels[len(r.levels)-2] {
 		r.levels = r.levels[:len(r.levels)-1]
 	}
-	s.scratch = levelScratch{}
 	r.Depth = len(r.levels) - 2
 	r.States = s.n
 	r.Bytes = s.bytes()
@@ -431,7 +430,7 @@ func fits(s *store, opt Options, m int, pending int64, workers int) bool {
 	if s.n+m >= maxStates || (opt.MaxStates > 0 && s.n+m > opt.MaxStates) {
 		return false
 	}
-	return opt.MaxMemory <= 0 || s.bytes()+s.scratch.bytes()+pending+levelBytes(s, m, workers)+grownBytes(s, m) <= opt.MaxMemory
+	return opt.MaxMemory <= 0 || s.bytes()+pending+levelBytes(s, m, workers)+grownBytes(s, m) <= opt.MaxMemory
 }
 
 func trailing(x uint64) int {

@@ -51,44 +51,12 @@ func levelBytes(s *store, m, workers int) int64 {
 	if (s.n+m)*4 > len(s.tab)*3 {
 		placed += s.n
 	}
-	b += s.scratch.extraBytes(m, placed)
 	size := len(s.tab)
 	for (s.n+m)*4 > size*3 {
 		size += size / 2
 	}
 	counts := int64(workers+1) * int64(max(m/candsPerBucket*2, size/rangeSize+1)+1) * 8
 	return b + int64(placed)*6 + counts
-}
-
-// levelScratch holds the slices insertLevel uses, kept from one level to
-// the next: allocating them afresh for every level costs more in page
-// faults than filling them.
-type levelScratch struct {
-	flat, keys []uint64
-	qs, ents   []uint32
-	first      []bool
-	offs       []uint16
-}
-
-// resize returns b with length n, reusing its array when large enough.
-func resize[T any](b []T, n int) []T {
-	if cap(b) < n {
-		return make([]T, n)
-	}
-	return b[:n]
-}
-
-// bytes is the memory the scratch slices hold.
-func (l *levelScratch) bytes() int64 {
-	return int64(cap(l.flat)+cap(l.keys))*8 + int64(cap(l.qs)+cap(l.ents))*4 + int64(cap(l.first)) + int64(cap(l.offs))*2
-}
-
-// extraBytes is how much more than levelBytes counts the scratch slices
-// hold while storing m candidates, placed of them entered into the table.
-func (l *levelScratch) extraBytes(m, placed int) int64 {
-	over := func(c, n, size int) int64 { return int64(max(c-n, 0)) * int64(size) }
-	return over(cap(l.flat), m, 8) + over(cap(l.keys), m, 8) + over(cap(l.qs), m, 4) + over(cap(l.first), m, 1) +
-		over(cap(l.ents), placed, 4) + over(cap(l.offs), placed, 2)
 }
 
 // bucketTableSize is the size of the table for a bucket of n candidates.
@@ -163,12 +131,12 @@ func (s *store) insertLevel(outs []chunkOut, workers int) int {
 		offs[c+1] = offs[c] + len(outs[c].cands)
 	}
 	m := offs[len(outs)]
-	flat := resize(s.scratch.flat, m)[:0]
+	flat := make([]uint64, 0, m)
 	for c := range outs {
 		flat = append(flat, outs[c].cands...)
 	}
-	s.scratch.flat = flat
 	first := s.firsts(flat, workers)
+	flat = nil
 	old := s.n
 	q := 0
 	for c := range outs {
@@ -179,6 +147,7 @@ func (s *store) insertLevel(outs []chunkOut, workers int) int {
 			q++
 		}
 	}
+	first = nil
 	// Grow as adding the states one by one would, then enter.
 	size := len(s.tab)
 	for k := old; k < s.n; k++ {
@@ -205,9 +174,8 @@ func (s *store) firsts(ks []uint64, workers int) []bool {
 	}
 	// The top bits of the hash; none for one bucket.
 	shift := 64 - uint(bits.TrailingZeros(uint(nb)))
-	keys := resize(s.scratch.keys, m)
-	qs := resize(s.scratch.qs, m)
-	s.scratch.keys, s.scratch.qs = keys, qs
+	keys := make([]uint64, m)
+	qs := make([]uint32, m)
 	ng, lo := groups(m, workers)
 	counts := make([][]int, ng)
 	parallel(ng, workers, func(g int) {
@@ -227,9 +195,7 @@ func (s *store) firsts(ks []uint64, workers int) []bool {
 			at[b]++
 		}
 	})
-	first := resize(s.scratch.first, m)
-	clear(first)
-	s.scratch.first = first
+	first := make([]bool, m)
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
@@ -314,9 +280,8 @@ func (s *store) enter(from, workers int) {
 	n := s.n - from
 	tab, f := s.tab, s.fp
 	nr := (len(tab) + rangeSize - 1) >> rangeBits
-	ents := resize(s.scratch.ents, n)
-	offs := resize(s.scratch.offs, n)
-	s.scratch.ents, s.scratch.offs = ents, offs
+	ents := make([]uint32, n)
+	offs := make([]uint16, n)
 	ng, lo := groups(n, workers)
 	counts := make([][]int, ng)
 	parallel(ng, workers, func(g int) {

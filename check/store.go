@@ -33,9 +33,6 @@ type store struct {
 	n      int
 	tab    []uint32
 	fp     fingerprint // of tab
-	// scratch is kept between levels while exploring, not counted in
-	// bytes.
-	scratch levelScratch
 }
 
 // fingerprint is how the entries of a table of a given size are split: the
