@@ -40,13 +40,13 @@ const (
 const bigBucket = 8 * candsPerBucket
 
 // levelBytes bounds the memory insertLevel needs for m candidates, given
-// the store it inserts them into: the candidates in one slice, then
-// bucketed (key and position: 20 bytes each), a flag per candidate, each
+// the store it inserts them into: the candidates bucketed (key and
+// position: 12 bytes each), a flag per candidate, each
 // worker's table for one bucket, the entries to enter into the store's
 // table bucketed (entry and offset: 6 bytes each), all of the states when
 // it grows, and the counts of the buckets and ranges.
 func levelBytes(s *store, m, workers int) int64 {
-	b := int64(m)*21 + int64(workers)*int64(bucketTableSize(bigBucket))*8
+	b := int64(m)*13 + int64(workers)*int64(bucketTableSize(bigBucket))*8
 	placed := m
 	if (s.n+m)*4 > len(s.tab)*3 {
 		placed += s.n
@@ -125,18 +125,12 @@ func parallel(n, workers int, f func(c int)) {
 // returns how many there were. The caller has made sure that every
 // candidate fits within the limits.
 func (s *store) insertLevel(outs []chunkOut, workers int) int {
-	// The candidates in one slice, in q order, as the chunks' slices.
+	// offs[c] is the q of chunk c's first candidate.
 	offs := make([]int, len(outs)+1)
 	for c := range outs {
 		offs[c+1] = offs[c] + len(outs[c].cands)
 	}
-	m := offs[len(outs)]
-	flat := make([]uint64, 0, m)
-	for c := range outs {
-		flat = append(flat, outs[c].cands...)
-	}
-	first := s.firsts(flat, workers)
-	flat = nil
+	first := s.firsts(outs, offs, workers)
 	old := s.n
 	q := 0
 	for c := range outs {
@@ -166,8 +160,8 @@ func (s *store) insertLevel(outs []chunkOut, workers int) int {
 
 // firsts reports, for each key of ks, whether it is the first occurrence
 // of that key.
-func (s *store) firsts(ks []uint64, workers int) []bool {
-	m := len(ks)
+func (s *store) firsts(outs []chunkOut, offs []int, workers int) []bool {
+	m := offs[len(outs)]
 	nb := 1
 	for nb*candsPerBucket < m && nb < 1<<16 {
 		nb <<= 1
@@ -177,23 +171,37 @@ func (s *store) firsts(ks []uint64, workers int) []bool {
 	keys := make([]uint64, m)
 	qs := make([]uint32, m)
 	ng, lo := groups(m, workers)
+	// each calls f with the candidates of group g, a chunk's at a time,
+	// and the q of the first.
+	each := func(g int, f func(q int, ks []uint64)) {
+		a, b := lo(g), lo(g+1)
+		c := sort.Search(len(outs), func(c int) bool { return offs[c+1] > a })
+		for q := a; q < b; c++ {
+			end := min(b, offs[c+1])
+			f(q, outs[c].cands[q-offs[c]:end-offs[c]])
+			q = end
+		}
+	}
 	counts := make([][]int, ng)
 	parallel(ng, workers, func(g int) {
 		c := make([]int, nb)
-		for _, k := range ks[lo(g):lo(g+1)] {
-			c[fmix(k)>>shift]++
-		}
+		each(g, func(_ int, ks []uint64) {
+			for _, k := range ks {
+				c[fmix(k)>>shift]++
+			}
+		})
 		counts[g] = c
 	})
 	starts := positions(counts, nb)
 	parallel(ng, workers, func(g int) {
 		at := counts[g]
-		for i := lo(g); i < lo(g+1); i++ {
-			k := ks[i]
-			b := fmix(k) >> shift
-			keys[at[b]], qs[at[b]] = k, uint32(i)
-			at[b]++
-		}
+		each(g, func(q int, ks []uint64) {
+			for j, k := range ks {
+				b := fmix(k) >> shift
+				keys[at[b]], qs[at[b]] = k, uint32(q+j)
+				at[b]++
+			}
+		})
 	})
 	first := make([]bool, m)
 	var next atomic.Int64
