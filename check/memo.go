@@ -35,6 +35,17 @@ type memoSucc struct {
 	wit   uint64
 }
 
+// memoHot is the part of a memoSucc the successor loop reads for every
+// successor, kept in an array of its own beside the arena so that the
+// lists take fewer cache lines.
+type memoHot struct {
+	local uint64
+	ctr   uint32 // memoSucc.ctr, with hotCold set when step or wit is not 0
+	sig   uint32
+}
+
+const hotCold = 1 << 31
+
 // memoCap bounds the cache of each worker; beyond it, lists are computed
 // each time.
 const memoCap = 1 << 18
@@ -89,7 +100,8 @@ func (w *sysWorker) Visit(key uint64, v *Visit) {
 	}
 	for d := 0; d < l.nd; d++ {
 		sp := spans[d]
-		list := w.arena[sp>>16 : sp>>16+sp&0xffff]
+		list := w.hot[sp>>16 : sp>>16+sp&0xffff]
+		base := int(sp >> 16)
 		if len(list) == 0 && st.Disks[d].Exists() {
 			v.Bad |= 1 << m.deadlck
 		}
@@ -103,10 +115,13 @@ func (w *sysWorker) Visit(key uint64, v *Visit) {
 		}
 		for i := range list {
 			s := &list[i]
-			if s.step != 0 {
-				v.Steps = append(v.Steps, StepFail{Action: len(v.Succ), Props: s.step})
+			if s.ctr&hotCold != 0 {
+				c := &w.arena[base+i]
+				if c.step != 0 {
+					v.Steps = append(v.Steps, StepFail{Action: len(v.Succ), Props: c.step})
+				}
+				v.Witness |= c.wit
 			}
-			v.Witness |= s.wit
 			k := clear | s.local<<sh
 			if fast != nil {
 				k = fast.canonSig(l, k, sigClear|uint64(s.sig)<<sigSh)
@@ -117,9 +132,9 @@ func (w *sysWorker) Visit(key uint64, v *Visit) {
 			// While exploring, the labels are not read, and the actions
 			// are counted.
 			if v.First {
-				w.counts[s.ctr]++
+				w.counts[s.ctr&^hotCold]++
 			} else {
-				v.Labels = append(v.Labels, s.lab)
+				v.Labels = append(v.Labels, w.arena[base+i].lab)
 			}
 		}
 	}
@@ -152,7 +167,7 @@ func (w *sysWorker) Visit(key uint64, v *Visit) {
 	}
 	// Drop the lists computed beyond the cache's bound.
 	if len(w.arena) > w.arenaKept {
-		w.arena = w.arena[:w.arenaKept]
+		w.arena, w.hot = w.arena[:w.arenaKept], w.hot[:w.arenaKept]
 	}
 }
 
@@ -205,6 +220,11 @@ func (w *sysWorker) fill(key uint64, ctx uint64, missing uint32, spans *[model.M
 				s.lab = LabelOperator
 			}
 			w.arena = append(w.arena, s)
+			h := memoHot{local: s.local, ctr: s.ctr, sig: s.sig}
+			if s.step != 0 || s.wit != 0 {
+				h.ctr |= hotCold
+			}
+			w.hot = append(w.hot, h)
 		}
 		sp := uint64(start)<<16 | uint64(len(w.arena)-start)
 		spans[d] = sp

@@ -147,7 +147,8 @@ type sysWorker struct {
 
 	memo      memoTable // span in arena: start<<16 | count
 	arena     []memoSucc
-	arenaKept int // the arena's length covered by memo
+	hot       []memoHot // beside arena
+	arenaKept int       // the arena's length covered by memo
 	l         *layout
 }
 
