@@ -24,8 +24,10 @@
 // pair, so every trace is a shortest one.
 //
 // The store keeps each state's key (8 bytes) in discovery order and an
-// open-addressing table of 4-byte indices between half and three quarters
-// full: 13 to 16 bytes per state. The search stops cleanly, with the
+// open-addressing table of 4-byte entries between half and three quarters
+// full: 13 to 16 bytes per state. An entry holds a state's index and, in
+// the bits the indices leave free, a fingerprint of its key's hash, so
+// that a probe rarely reads a key that is not the one looked up. The search stops cleanly, with the
 // counts so far, at [Options.MaxStates] or when the store would exceed
 // [Options.MaxMemory].
 //
@@ -61,9 +63,13 @@
 // number of states the full space has. Traces are replayed on concrete
 // states, so they are valid paths of the system. When only servers are
 // interchangeable and there are at most four, the canonical key is the
-// smallest image of the packed key under the server permutations, computed
-// with lookup tables; otherwise the servers are sorted by a signature for
-// each permutation of the disks.
+// smallest image of the packed key under the server permutations. Which
+// permutation gives it, and the orbit's size, depend only on the fields a
+// permutation changes (power, attachments, the server an operation
+// targets): when those fit in 16 bits, both are read from tables indexed
+// by them, and a successor's index is its state's with one disk's part
+// replaced. Otherwise the servers are sorted by a signature for each
+// permutation of the disks.
 //
 // # Speed
 //
@@ -73,7 +79,13 @@
 // successors by replacing that disk's bits of the key. Each worker also
 // remembers the keys it looked up last on the current level: in an
 // interleaving model many successors are met again soon (a then b, b then
-// a), and more than half of the lookups end there. The cost left is mostly
-// the other lookups, at random places of a table larger than the
-// processor's caches, and storing each level's new states.
+// a), and more than half of the lookups end there. The other lookups go
+// to random places of a table larger than the processor's caches; they
+// are made in batches, each stage reading all the batch's slots (then all
+// its candidate keys) before using any, so that the cache misses overlap.
+// A level's new states are stored without atomic operations: the
+// candidates are bucketed by hash to remove repeats, and the new entries
+// by range of slots, so that each bucket's work stays within the caches
+// and each range is written by one worker. On Linux the large tables are
+// given huge pages, which spares most misses of the translation buffer.
 package check

@@ -54,7 +54,7 @@ type Property struct {
 // Visit is what a [Worker] reports about one state.
 type Visit struct {
 	Succ    []uint64   // successors, in the stable order of the actions
-	Labels  []uint8    // optional, one per successor: model-defined edge labels
+	Labels  []uint8    // optional, one per successor: model-defined edge labels; not read while exploring (First set)
 	Bad     uint64     // bit p: Always property p is violated in the state
 	Steps   []StepFail // Step properties violated on transitions out of the state
 	Witness uint64     // bit p: Sometimes property p is witnessed by a transition out of the state
@@ -159,14 +159,8 @@ func (r *Result) Level(i uint32) int {
 	return lo
 }
 
-type cand struct {
-	key    uint64
-	parent uint32
-	action uint32
-}
-
 type chunkOut struct {
-	cands       []cand
+	cands       []uint64 // successors not stored before the level, in (parent, action) order
 	viol        []Violation
 	witness     uint64
 	transitions uint64
@@ -303,6 +297,7 @@ func Explore(m Model, opt Options) (*Result, error) {
 				// lookups in the large table.
 				var recent [recentSize]uint64
 				var valid [recentSize]bool
+				batch := make([]uint64, 0, lookupBatch)
 				for !overflow.Load() {
 					c := int(next.Add(1) - 1)
 					if c >= nchunks {
@@ -327,19 +322,23 @@ func Explore(m Model, opt Options) (*Result, error) {
 								out.viol = append(out.viol, Violation{Prop: trailing(bad), State: i, Action: f.Action})
 							}
 						}
-						for ai, k := range v.Succ {
+						for _, k := range v.Succ {
 							slot := (k * 0x9E3779B97F4A7C15) >> (64 - recentBits)
 							if valid[slot] && recent[slot] == k {
 								continue
 							}
 							recent[slot], valid[slot] = k, true
-							if _, ok := s.find(k); !ok {
-								out.cands = append(out.cands, cand{k, i, uint32(ai)})
+							batch = append(batch, k)
+							if len(batch) == lookupBatch {
+								out.cands = s.appendMissing(out.cands, batch)
+								batch = batch[:0]
 							}
 						}
 					}
+					out.cands = s.appendMissing(out.cands, batch)
+					batch = batch[:0]
 					expanded.Add(int64(b - a))
-					if opt.MaxMemory > 0 && pendingBytes.Add(int64(cap(out.cands))*16) > room {
+					if opt.MaxMemory > 0 && pendingBytes.Add(int64(cap(out.cands))*8) > room {
 						overflow.Store(true)
 						return
 					}
@@ -360,7 +359,7 @@ func Explore(m Model, opt Options) (*Result, error) {
 			for _, v := range o.viol {
 				record(v)
 			}
-			pending += int64(cap(o.cands)) * 16
+			pending += int64(cap(o.cands)) * 8
 		}
 		r.PeakBytes = max(r.PeakBytes, s.bytes()+pending)
 		// In parallel when every candidate would fit within the limits.
@@ -368,8 +367,8 @@ func Explore(m Model, opt Options) (*Result, error) {
 		for c := range outs {
 			m += len(outs[c].cands)
 		}
-		if workers > 1 && m >= parallelInsert && fits(s, opt, m, pending) {
-			r.PeakBytes = max(r.PeakBytes, s.bytes()+pending+levelBytes(m)+grownBytes(s, m))
+		if workers > 1 && m >= parallelInsert && fits(s, opt, m, pending, workers) {
+			r.PeakBytes = max(r.PeakBytes, s.bytes()+pending+levelBytes(s, m, workers)+grownBytes(s, m))
 			s.insertLevel(outs, workers)
 			stored.Store(int64(s.n))
 			r.levels = append(r.levels, uint32(s.n))
@@ -377,15 +376,15 @@ func Explore(m Model, opt Options) (*Result, error) {
 		}
 	insert:
 		for c := range outs {
-			for _, cd := range outs[c].cands {
-				if _, ok := s.find(cd.key); ok {
+			for _, k := range outs[c].cands {
+				if _, ok := s.find(k); ok {
 					continue
 				}
 				if stop, ok := limit(); ok {
 					r.Stop = stop
 					break insert
 				}
-				s.add(cd.key)
+				s.add(k)
 			}
 			stored.Store(int64(s.n))
 		}
@@ -427,11 +426,11 @@ func grownBytes(s *store, m int) int64 {
 
 // fits reports whether m more states, and the memory to store them in
 // parallel, stay within the limits.
-func fits(s *store, opt Options, m int, pending int64) bool {
+func fits(s *store, opt Options, m int, pending int64, workers int) bool {
 	if s.n+m >= maxStates || (opt.MaxStates > 0 && s.n+m > opt.MaxStates) {
 		return false
 	}
-	return opt.MaxMemory <= 0 || s.bytes()+pending+levelBytes(m)+grownBytes(s, m) <= opt.MaxMemory
+	return opt.MaxMemory <= 0 || s.bytes()+pending+levelBytes(s, m, workers)+grownBytes(s, m) <= opt.MaxMemory
 }
 
 func trailing(x uint64) int {

@@ -319,3 +319,89 @@ func TestStoreAgainstMap(t *testing.T) {
 		t.Errorf("table load %.2f, want between 0.5 and 0.75", load)
 	}
 }
+
+// TestInsertLevelAgainstOneByOne stores levels of candidates, with repeats
+// (once more than a bucket's table holds) and the key 0, in parallel and
+// one by one: the same states at the same
+// indices, each found again, whatever the number of workers.
+func TestInsertLevelAgainstOneByOne(t *testing.T) {
+	for _, workers := range []int{1, 2, 3, 4} {
+		rng := rand.New(rand.NewPCG(3, uint64(workers)))
+		par, seq := newStore(), newStore()
+		for level := 0; level < 12; level++ {
+			var outs []chunkOut
+			for c := rng.IntN(6); c >= 0; c-- {
+				var o chunkOut
+				for j := rng.IntN(3000); j > 0; j-- {
+					k := rng.Uint64N(uint64(20000 * (level + 1)))
+					if _, ok := par.find(k); !ok {
+						o.cands = append(o.cands, k)
+					}
+				}
+				outs = append(outs, o)
+			}
+			if level == 5 {
+				// One key repeated into a bucket too large for a table.
+				k := uint64(1<<40 + 7)
+				for j := 0; j <= bigBucket; j++ {
+					for _, k := range []uint64{k, uint64(j) << 41} {
+						if _, ok := par.find(k); !ok {
+							outs[len(outs)/2].cands = append(outs[len(outs)/2].cands, k)
+						}
+					}
+				}
+			}
+			n := par.insertLevel(outs, workers)
+			added := 0
+			for _, o := range outs {
+				for _, k := range o.cands {
+					if _, ok := seq.find(k); !ok {
+						seq.add(k)
+						added++
+					}
+				}
+			}
+			if n != added || par.n != seq.n || len(par.tab) != len(seq.tab) {
+				t.Fatalf("workers %d level %d: %d new of %d, table %d; one by one %d of %d, table %d",
+					workers, level, n, par.n, len(par.tab), added, seq.n, len(seq.tab))
+			}
+			for i := 0; i < seq.n; i++ {
+				k := seq.key(uint32(i))
+				if par.key(uint32(i)) != k {
+					t.Fatalf("workers %d level %d: state %d is %x, one by one %x", workers, level, i, par.key(uint32(i)), k)
+				}
+				if idx, ok := par.find(k); !ok || idx != uint32(i) {
+					t.Fatalf("workers %d level %d: find(%x) = %d, %v; want %d", workers, level, k, idx, ok, i)
+				}
+			}
+			probe := []uint64{0}
+			for len(probe) < lookupBatch {
+				probe = append(probe, rng.Uint64N(uint64(20000*(level+2))))
+			}
+			var want []uint64
+			for _, k := range probe {
+				if _, ok := seq.find(k); !ok {
+					want = append(want, k)
+				}
+			}
+			if got := par.appendMissing(nil, probe); !reflect.DeepEqual(got, want) {
+				t.Fatalf("workers %d level %d: missing %v, want %v", workers, level, got, want)
+			}
+		}
+	}
+}
+
+// TestFingerprintFits checks that the largest index a table of each size
+// holds fits beside its fingerprint.
+func TestFingerprintFits(t *testing.T) {
+	for size := 1024; size < 1<<34; size += size / 2 {
+		f := fingerprintFor(size)
+		most := uint64(min(size*3/4, maxStates+1))
+		if f.shift < fpBits || most<<f.shift>>f.shift != most || most<<f.shift > 1<<32-1 {
+			t.Fatalf("size %d: %d states with %d bits of fingerprint do not fit in 32 bits", size, most, f.shift)
+		}
+	}
+	if fingerprintFor(4<<20).shift < 10 {
+		t.Errorf("a table for 3 million states keeps %d bits of fingerprint, want at least 10", fingerprintFor(4<<20).shift)
+	}
+}

@@ -557,7 +557,7 @@ func project(m *SystemModel, res *Result) *local {
 	m.mu.Unlock()
 	cached := !m.direct
 	for _, w := range workers {
-		if w.memo.len() >= memoCap {
+		if w.memo.incomplete {
 			cached = false
 		}
 	}

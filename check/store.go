@@ -1,6 +1,9 @@
 package check
 
-import "math/bits"
+import (
+	"math/bits"
+	"unsafe"
+)
 
 // The state store keeps every distinct state found so far, packed into one
 // uint64, in the order of discovery: a state's index is its position. A
@@ -9,8 +12,9 @@ import "math/bits"
 //
 // Membership is an open-addressing hash table of uint32 entries with linear
 // probing: an entry holds the state's index plus one (0 is an empty slot) in
-// its upper 28 bits and 4 bits of the key's hash in its lower bits, so that
-// most probes that do not match are rejected without reading the state. The
+// its upper bits and a fingerprint of the key's hash in the bits the indices
+// leave free (at least 4, 10 for a few million states), so that most probes
+// that do not match are rejected without reading the state. The
 // table grows by half when three quarters full, which keeps it between half
 // and three quarters full: 8 bytes per state for the key and 5.3 to 8 bytes
 // for the table.
@@ -18,8 +22,8 @@ const (
 	blockBits = 14
 	blockSize = 1 << blockBits
 	blockMask = blockSize - 1
-	fpBits    = 4
-	fpMask    = 1<<fpBits - 1
+	// fpBits is the fewest bits of fingerprint an entry holds.
+	fpBits = 4
 	// maxStates is the most states the store can index.
 	maxStates = 1<<(32-fpBits) - 2
 )
@@ -28,9 +32,44 @@ type store struct {
 	blocks [][]uint64
 	n      int
 	tab    []uint32
+	fp     fingerprint // of tab
 }
 
-func newStore() *store { return &store{tab: make([]uint32, 1024)} }
+// fingerprint is how the entries of a table of a given size are split: the
+// index plus one shifted left by shift, and the hash's bits under mask.
+type fingerprint struct {
+	shift uint
+	mask  uint32
+}
+
+// fingerprintFor returns the split of a table of size slots: a table holds
+// at most three quarters of its size in states, and the indices of those
+// leave the other bits to the fingerprint.
+func fingerprintFor(size int) fingerprint {
+	most := min(size/4*3+3, maxStates+1)
+	sh := max(fpBits, 32-bits.Len(uint(most)))
+	return fingerprint{uint(sh), 1<<sh - 1}
+}
+
+func (f fingerprint) entry(idx uint32, h uint64) uint32 {
+	return (idx+1)<<f.shift | uint32(h)&f.mask
+}
+
+func newStore() *store {
+	return &store{tab: make([]uint32, 1024), fp: fingerprintFor(1024)}
+}
+
+// newTable returns an empty table of size slots.
+func newTable(size int) []uint32 {
+	tab := make([]uint32, size)
+	adviseHuge(unsafe.Pointer(unsafe.SliceData(tab)), uintptr(size)*4)
+	return tab
+}
+
+// setTable makes tab, empty, the store's table.
+func (s *store) setTable(tab []uint32) {
+	s.tab, s.fp = tab, fingerprintFor(len(tab))
+}
 
 func (s *store) key(i uint32) uint64 { return s.blocks[i>>blockBits][i&blockMask] }
 
@@ -53,7 +92,8 @@ func slot(h uint64, n int) int {
 // find returns the index of k, if stored.
 func (s *store) find(k uint64) (uint32, bool) {
 	h := fmix(k)
-	fp := uint32(h & fpMask)
+	f := s.fp
+	fp := uint32(h) & f.mask
 	tab := s.tab
 	i := slot(h, len(tab))
 	for {
@@ -61,8 +101,8 @@ func (s *store) find(k uint64) (uint32, bool) {
 		if e == 0 {
 			return 0, false
 		}
-		if e&fpMask == fp {
-			idx := e>>fpBits - 1
+		if e&f.mask == fp {
+			idx := e>>f.shift - 1
 			if s.key(idx) == k {
 				return idx, true
 			}
@@ -104,7 +144,7 @@ func (s *store) add(k uint64) uint32 {
 	}
 	s.blocks[idx>>blockBits][idx&blockMask] = k
 	s.n++
-	s.place(s.tab, k, idx)
+	s.place(s.tab, s.fp, k, idx)
 	return idx
 }
 
@@ -118,7 +158,7 @@ func (s *store) appendKey(k uint64) {
 	s.n++
 }
 
-func (s *store) place(tab []uint32, k uint64, idx uint32) {
+func (s *store) place(tab []uint32, f fingerprint, k uint64, idx uint32) {
 	h := fmix(k)
 	i := slot(h, len(tab))
 	for tab[i] != 0 {
@@ -127,13 +167,76 @@ func (s *store) place(tab []uint32, k uint64, idx uint32) {
 			i = 0
 		}
 	}
-	tab[i] = (idx+1)<<fpBits | uint32(h&fpMask)
+	tab[i] = f.entry(idx, h)
 }
 
 func (s *store) grow() {
-	tab := make([]uint32, s.grownSize())
+	tab := newTable(s.grownSize())
+	f := fingerprintFor(len(tab))
 	for i := 0; i < s.n; i++ {
-		s.place(tab, s.key(uint32(i)), uint32(i))
+		s.place(tab, f, s.key(uint32(i)), uint32(i))
 	}
-	s.tab = tab
+	s.setTable(tab)
+}
+
+// lookupBatch is the number of keys appendMissing looks up together.
+const lookupBatch = 64
+
+// appendMissing appends to dst, in order, the keys of ks that are not
+// stored. It reads the first slot of every key, then the stored key of
+// every slot whose fingerprint matches, and only then goes on probing:
+// the reads of one stage do not wait for each other, so that their cache
+// misses overlap.
+func (s *store) appendMissing(dst []uint64, ks []uint64) []uint64 {
+	var hs [lookupBatch]uint64
+	var es [lookupBatch]uint32
+	var is [lookupBatch]int
+	var got [lookupBatch]uint64
+	ks = ks[:min(len(ks), lookupBatch)]
+	tab, f := s.tab, s.fp
+	for j, k := range ks {
+		h := fmix(k)
+		i := slot(h, len(tab))
+		hs[j], is[j], es[j] = h, i, tab[i]
+	}
+	for j := range ks {
+		e := es[j]
+		if e != 0 && e&f.mask == uint32(hs[j])&f.mask {
+			got[j] = s.key(e>>f.shift - 1)
+		}
+	}
+	for j, k := range ks {
+		e := es[j]
+		if e == 0 {
+			dst = append(dst, k)
+			continue
+		}
+		if e&f.mask == uint32(hs[j])&f.mask && got[j] == k {
+			continue
+		}
+		if !s.findFrom(k, hs[j], is[j]+1) {
+			dst = append(dst, k)
+		}
+	}
+	return dst
+}
+
+// findFrom reports whether k, of hash h, is stored, probing from slot i.
+func (s *store) findFrom(k, h uint64, i int) bool {
+	f := s.fp
+	fp := uint32(h) & f.mask
+	tab := s.tab
+	for {
+		if i == len(tab) {
+			i = 0
+		}
+		e := tab[i]
+		if e == 0 {
+			return false
+		}
+		if e&f.mask == fp && s.key(e>>f.shift-1) == k {
+			return true
+		}
+		i++
+	}
 }

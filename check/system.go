@@ -109,9 +109,13 @@ func (m *SystemModel) Properties() []Property { return m.props }
 // NewWorker implements [Model].
 func (m *SystemModel) NewWorker() Worker {
 	w := &sysWorker{m: m, l: &m.l}
+	w.memo.init(&m.l)
 	w.statusStates = make([]uint64, len(m.sys.Spec.Statuses)+1)
 	n := len(m.sys.Spec.Ops)
-	w.started, w.succeeded, w.failed = make([]uint64, n), make([]uint64, n), make([]uint64, n)
+	// One array, so that the successor loop counts an action with one
+	// increment at a place computed once per cached list: see counter.
+	w.counts = make([]uint64, 3*n+1)
+	w.started, w.succeeded, w.failed = w.counts[:n:n], w.counts[n:2*n:2*n], w.counts[2*n:3*n:3*n]
 	m.mu.Lock()
 	m.workers = append(m.workers, w)
 	m.mu.Unlock()
@@ -136,13 +140,15 @@ type sysWorker struct {
 	// statistics of first visits
 	statusStates               []uint64 // last entry: deleted
 	started, succeeded, failed []uint64
+	counts                     []uint64 // the three above, then one place for the others
 	powerOff, powerOn          uint64
 	orbits                     uint64
 	orbitsOverflow             bool
 
 	memo      memoTable // span in arena: start<<16 | count
 	arena     []memoSucc
-	arenaKept int // the arena's length covered by memo
+	hot       []memoHot // beside arena
+	arenaKept int       // the arena's length covered by memo
 	l         *layout
 }
 
@@ -214,6 +220,20 @@ func (w *sysWorker) count(st *model.State) {
 	w.countState(st)
 }
 
+// counter is the place in counts where action a is counted.
+func (w *sysWorker) counter(a model.Action) uint32 {
+	n := uint32(len(w.started))
+	switch a.Kind {
+	case model.Start:
+		return uint32(a.Op)
+	case model.Succeed, model.BgSucceed:
+		return n + uint32(a.Op)
+	case model.Fail, model.BgFail:
+		return 2*n + uint32(a.Op)
+	}
+	return 3 * n
+}
+
 func (w *sysWorker) countAction(a model.Action) {
 	switch a.Kind {
 	case model.Start:
@@ -227,6 +247,13 @@ func (w *sysWorker) countAction(a model.Action) {
 
 // countState counts the statuses of st and its orbit.
 func (w *sysWorker) countState(st *model.State) {
+	w.countStatuses(st)
+	o, ok := w.m.orbit(st)
+	w.addOrbit(o, ok)
+}
+
+// countStatuses counts the statuses of st.
+func (w *sysWorker) countStatuses(st *model.State) {
 	var seen uint64
 	for d := 0; d < int(st.NDisks); d++ {
 		s := st.Disks[d].Status
@@ -241,7 +268,10 @@ func (w *sysWorker) countState(st *model.State) {
 			w.statusStates[i]++
 		}
 	}
-	o, ok := w.m.orbit(st)
+}
+
+// addOrbit adds the size of an orbit, noting an overflow.
+func (w *sysWorker) addOrbit(o uint64, ok bool) {
 	var carry uint64
 	w.orbits, carry = bits.Add64(w.orbits, o, 0)
 	if !ok || carry != 0 {

@@ -1,6 +1,7 @@
 package check
 
 import (
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -537,5 +538,91 @@ func TestGraphInTwoPasses(t *testing.T) {
 	}
 	if full.Result != ResultViolated {
 		t.Errorf("result %s, want violated", full.Result)
+	}
+}
+
+// TestFastSymmetryTables compares, on every reachable state, the canonical
+// key and orbit the tables give with those of trying every permutation of
+// the servers, checks that every image has the same canonical key, which
+// is in the state's class, and that the orbit is the one counted from the
+// servers' signatures.
+func TestFastSymmetryTables(t *testing.T) {
+	for _, servers := range []int{2, 3} {
+		cfg := model.DefaultConfig()
+		cfg.Servers = servers
+		sys := mustSys(t, model.Default(), cfg)
+		full, red := mustModel(t, sys, false), mustModel(t, sys, true)
+		f := red.fast
+		if f == nil || f.best == nil {
+			t.Fatalf("%d servers: no symmetry tables", servers)
+		}
+		loop := *f
+		loop.best, loop.orbits = nil, nil
+		sorted := mustModel(t, sys, true)
+		sorted.fast = nil
+		r := explore(t, full, Options{MaxStates: 200000})
+		for i := 0; i < r.States; i++ {
+			k := r.Key(uint32(i))
+			st := full.State(k)
+			want := loop.canon(&red.l, k)
+			if got := f.canon(&red.l, k); got != want {
+				t.Fatalf("%d servers: %s: canonical key %x from the tables, %x trying every permutation", servers, sys.FormatState(&st), got, want)
+			}
+			for p := range f.perms {
+				if got := f.canon(&red.l, f.image(&red.l, p, k)); got != want {
+					t.Fatalf("%d servers: %s: image %d has the canonical key %x, want %x", servers, sys.FormatState(&st), p, got, want)
+				}
+			}
+			if c := red.State(want); sorted.canon(&c) != sorted.canon(&st) {
+				t.Fatalf("%d servers: %s: canonical state %s is in another class", servers, sys.FormatState(&st), sys.FormatState(&c))
+			}
+			c := red.State(sorted.canon(&st))
+			o, _ := sorted.orbit(&c)
+			if got, loopO := f.orbit(&red.l, want), loop.orbit(&red.l, want); got != loopO || got != o {
+				t.Fatalf("%d servers: %s: orbit %d from the tables, %d trying every permutation, %d by signatures", servers, sys.FormatState(&st), got, loopO, o)
+			}
+		}
+	}
+}
+
+// TestMemoTable stores the same entries in a narrow and a wide table and
+// reads them back, one by one and all together; a span a narrow slot
+// cannot hold is refused and marks the table incomplete.
+func TestMemoTable(t *testing.T) {
+	sys := mustSys(t, model.Default(), model.DefaultConfig())
+	m := mustModel(t, sys, false)
+	var narrow, wide memoTable
+	narrow.init(&m.l)
+	if !narrow.pack {
+		t.Fatal("the default layout's keys do not pack into 32 bits")
+	}
+	rng := rand.New(rand.NewPCG(5, 5))
+	want := map[memoKey]uint64{}
+	for len(want) < 5000 {
+		d := rng.IntN(m.l.nd)
+		k := memoKey{rng.Uint64() & m.l.mask[d], rng.Uint64N(1<<uint(m.l.ns)) | rng.Uint64N(1<<uint(m.l.nd))<<32 | uint64(d)<<40}
+		if _, ok := want[k]; ok {
+			continue
+		}
+		v := rng.Uint64N(1<<20)<<16 | rng.Uint64N(200)
+		want[k] = v
+		if !narrow.add(k, v) || !wide.add(k, v) {
+			t.Fatalf("entry %d refused", len(want))
+		}
+	}
+	for _, tab := range []*memoTable{&narrow, &wide} {
+		for k, v := range want {
+			if got, ok := tab.get(k); !ok || got != v {
+				t.Fatalf("pack %v: get(%+v) = %x, %v; want %x", tab.pack, k, got, ok, v)
+			}
+		}
+		got := map[memoKey]uint64{}
+		tab.each(func(k memoKey, v uint64) { got[k] = v })
+		if !reflect.DeepEqual(got, want) || tab.incomplete {
+			t.Fatalf("pack %v: each gives %d entries, want %d (incomplete %v)", tab.pack, len(got), len(want), tab.incomplete)
+		}
+	}
+	if narrow.add(memoKey{local: 1}, 1<<16|300) || !narrow.incomplete {
+		t.Error("a narrow table stored a list of 300 successors")
 	}
 }
