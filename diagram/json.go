@@ -3,7 +3,6 @@ package diagram
 import (
 	"encoding/json"
 	"io"
-	"sort"
 
 	"evsim/model"
 )
@@ -110,19 +109,7 @@ func (g *Graph) JSON() JSONDoc {
 	for _, a := range g.Arrows {
 		edges = append(edges, a.Edges...)
 	}
-	sort.SliceStable(edges, func(i, j int) bool {
-		a, b := edges[i], edges[j]
-		if a.Op != b.Op {
-			return a.Op < b.Op
-		}
-		if a.Kind != b.Kind {
-			return a.Kind < b.Kind
-		}
-		if a.From != b.From {
-			return a.From < b.From
-		}
-		return a.To < b.To
-	})
+	model.SortEdges(edges)
 	for _, e := range edges {
 		op := &spec.Ops[e.Op]
 		je := JSONEdge{From: spec.StatusName(e.From), To: spec.StatusName(e.To), Operation: op.Name, Kind: e.Kind.String(),

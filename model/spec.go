@@ -471,8 +471,15 @@ func (s *Spec) Edges() []Edge {
 			}
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
+	SortEdges(out)
+	return out
+}
+
+// SortEdges sorts edges in the order [Spec.Edges] returns them: by
+// operation, kind, from status, to status; equal edges keep their order.
+func SortEdges(edges []Edge) {
+	sort.SliceStable(edges, func(i, j int) bool {
+		a, b := edges[i], edges[j]
 		if a.Op != b.Op {
 			return a.Op < b.Op
 		}
@@ -484,7 +491,6 @@ func (s *Spec) Edges() []Edge {
 		}
 		return a.To < b.To
 	})
-	return out
 }
 
 // origins lists the distinct statuses an operation may start from, NoDisk
