@@ -76,7 +76,7 @@ func writeText(w io.Writer, o *output) error {
 	}
 	table(bw, rows, 1)
 	fmt.Fprintf(bw, "\ncoverage: transitions per operation%s\n", stored)
-	fmt.Fprintf(bw, "  (a running step can always succeed or fail, so succeeded and failed are equal: each\n   counts the stored states in which a step of the operation is running)\n")
+	fmt.Fprintf(bw, "  (a running step can always succeed or fail, so succeeded and failed are equal: each\n   counts, over the stored states, the disks running a step of the operation)\n")
 	rows = [][]string{{"operation", "actor", "started", "succeeded", "failed"}}
 	for _, op := range r.Coverage.Operations {
 		sc, fl := fmt.Sprint(op.Succeeded), fmt.Sprint(op.Failed)
