@@ -55,6 +55,17 @@ func (l ErrorList) Error() string {
 	return b.String()
 }
 
+// Sort orders the errors by position in the file, keeping the order of
+// errors at the same position.
+func (l ErrorList) Sort() {
+	sort.SliceStable(l, func(i, j int) bool {
+		if l[i].Line != l[j].Line {
+			return l[i].Line < l[j].Line
+		}
+		return l[i].Col < l[j].Col
+	})
+}
+
 // raw types mirror the YAML file.
 type rawSpec struct {
 	Name       string       `yaml:"name"`
@@ -274,13 +285,7 @@ func Load(name string, data []byte) (*Spec, error) {
 	}
 	s := l.build(&raw)
 	if len(l.errs) > 0 {
-		sort.SliceStable(l.errs, func(i, j int) bool {
-			a, b := l.errs[i], l.errs[j]
-			if a.Line != b.Line {
-				return a.Line < b.Line
-			}
-			return a.Col < b.Col
-		})
+		l.errs.Sort()
 		return nil, l.errs
 	}
 	return s, nil

@@ -172,3 +172,15 @@ func FuzzLoad(f *testing.F) {
 		_ = spec.Findings()
 	})
 }
+
+func TestErrorListSortsByPosition(t *testing.T) {
+	l := ErrorList{{Line: 9, Col: 1, Msg: "c"}, {Line: 2, Col: 7, Msg: "b"}, {Line: 2, Col: 3, Msg: "a"}, {Line: 9, Col: 1, Msg: "d"}}
+	l.Sort()
+	var got string
+	for _, e := range l {
+		got += e.Msg
+	}
+	if got != "abcd" {
+		t.Errorf("order %q, want abcd (by line, then column, stable)", got)
+	}
+}

@@ -216,13 +216,7 @@ func Load(file string, data []byte, spec *model.Spec) (*Scenario, error) {
 	}
 	sc := l.build(&raw)
 	if len(l.errs) > 0 {
-		sort.SliceStable(l.errs, func(i, j int) bool {
-			a, b := l.errs[i], l.errs[j]
-			if a.Line != b.Line {
-				return a.Line < b.Line
-			}
-			return a.Col < b.Col
-		})
+		l.errs.Sort()
 		return nil, l.errs
 	}
 	if err := sc.Config.Validate(); err != nil {
