@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"evsim/model"
+	"github.com/evsim/evsim/model"
 )
 
 // benchConfig is the default configuration with a third server: over a

@@ -8,7 +8,7 @@
 // [Worker]) the successors of its enabled actions in a stable order and
 // the properties the state and its transitions violate or witness. States
 // are packed into one uint64 each. The package's tests drive it with tiny
-// hand-built graphs; [SystemModel] adapts a bounded [evsim/model.System],
+// hand-built graphs; [SystemModel] adapts a bounded [github.com/evsim/evsim/model.System],
 // and [Check] runs the whole check of one and returns a [Report].
 //
 // # Search
@@ -33,7 +33,7 @@
 //
 // # Properties
 //
-// [Check] evaluates the properties of [evsim/model.System.Properties]:
+// [Check] evaluates the properties of [github.com/evsim/evsim/model.System.Properties]:
 // invariants on every stored state, step rules on every transition,
 // possible properties by a witnessing transition, and no-deadlock on every
 // state (a disk that exists and has no enabled action). The graph rules

@@ -1,6 +1,6 @@
 package check
 
-import "evsim/model"
+import "github.com/evsim/evsim/model"
 
 // Symmetry of servers alone, on packed keys. When no two disks are
 // interchangeable and there are at most fastServers servers, a state's

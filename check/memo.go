@@ -3,7 +3,7 @@ package check
 import (
 	"math/bits"
 
-	"evsim/model"
+	"github.com/evsim/evsim/model"
 )
 
 // The successor cache. A disk's enabled actions, the disk it becomes under

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"evsim/model"
+	"github.com/evsim/evsim/model"
 )
 
 // Verdicts of a property.

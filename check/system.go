@@ -6,7 +6,7 @@ import (
 	"sort"
 	"sync"
 
-	"evsim/model"
+	"github.com/evsim/evsim/model"
 )
 
 // LabelOperator marks an edge whose action the operator (customer service)

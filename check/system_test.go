@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"evsim/model"
+	"github.com/evsim/evsim/model"
 )
 
 func mustSys(t testing.TB, spec *model.Spec, cfg model.Config) *model.System {

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"evsim/model"
+	"github.com/evsim/evsim/model"
 )
 
 // Style is how a class of nodes is drawn.

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"unicode"
 
-	"evsim/model"
+	"github.com/evsim/evsim/model"
 )
 
 // View selects what a diagram shows.

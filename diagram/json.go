@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"io"
 
-	"evsim/model"
+	"github.com/evsim/evsim/model"
 )
 
 // JSONBasis is the source of an edge or of an allowed operation.

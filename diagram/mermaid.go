@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"evsim/model"
+	"github.com/evsim/evsim/model"
 )
 
 // mermaidText makes a label safe for a Mermaid transition: one line, no

@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"evsim/model"
+	"github.com/evsim/evsim/model"
 )
 
 // Table1Caption is the title of Table 1 on the EVS Disk Status page.

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"evsim/model"
+	"github.com/evsim/evsim/model"
 )
 
 // Trace is a counterexample of the model checker drawn on the diagram: the

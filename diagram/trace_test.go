@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"evsim/model"
+	"github.com/evsim/evsim/model"
 )
 
 func TestParseTrace(t *testing.T) {

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"evsim/model"
+	"github.com/evsim/evsim/model"
 )
 
 // EdgeKey names one edge of a spec: [model.Edge] without its basis.

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"evsim/model"
+	"github.com/evsim/evsim/model"
 )
 
 func TestWidthMonotone(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 	"sort"
 	"strings"
 
-	"evsim/model"
+	"github.com/evsim/evsim/model"
 )
 
 //go:embed *.yaml

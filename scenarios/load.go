@@ -13,8 +13,8 @@ import (
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 
-	"evsim/model"
-	"evsim/sim"
+	"github.com/evsim/evsim/model"
+	"github.com/evsim/evsim/sim"
 )
 
 // Scenario is a loaded, validated scenario: its name, the question it

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"evsim/model"
-	"evsim/sim"
+	"github.com/evsim/evsim/model"
+	"github.com/evsim/evsim/sim"
 )
 
 func TestEmbeddedScenariosLoad(t *testing.T) {

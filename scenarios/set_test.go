@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"evsim/model"
+	"github.com/evsim/evsim/model"
 )
 
 func TestSet(t *testing.T) {

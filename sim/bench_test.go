@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"evsim/model"
-	"evsim/scenarios"
-	"evsim/sim"
+	"github.com/evsim/evsim/model"
+	"github.com/evsim/evsim/scenarios"
+	"github.com/evsim/evsim/sim"
 )
 
 // BenchmarkMillion runs the million scenario (the baseline's rates on

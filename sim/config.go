@@ -8,7 +8,7 @@ import (
 
 	"gonum.org/v1/gonum/stat/distuv"
 
-	"evsim/model"
+	"github.com/evsim/evsim/model"
 )
 
 // DistKind names a family of distributions.

@@ -7,7 +7,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"evsim/model"
+	"github.com/evsim/evsim/model"
 )
 
 func (e *DiskEngine) clone() *DiskEngine {

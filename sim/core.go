@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math/bits"
 
-	"evsim/model"
+	"github.com/evsim/evsim/model"
 )
 
 // dstate is the model-relevant state of one disk: the fields of a

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 
-	"evsim/model"
+	"github.com/evsim/evsim/model"
 )
 
 // ErrRejected is returned (wrapped) by [DiskEngine] when the model does not

@@ -9,7 +9,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
-	"evsim/model"
+	"github.com/evsim/evsim/model"
 )
 
 // quietConfig is a fleet of n data disks that start Available, with

@@ -3,8 +3,8 @@ package sim_test
 import (
 	"fmt"
 
-	"evsim/model"
-	"evsim/sim"
+	"github.com/evsim/evsim/model"
+	"github.com/evsim/evsim/sim"
 )
 
 // A DiskEngine takes the model's steps one at a time and refuses what the

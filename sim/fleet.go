@@ -9,7 +9,7 @@ import (
 
 	"gonum.org/v1/gonum/stat/distuv"
 
-	"evsim/model"
+	"github.com/evsim/evsim/model"
 )
 
 // disk is one disk of the fleet: its model state, the kind and time of its

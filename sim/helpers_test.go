@@ -1,7 +1,7 @@
 package sim
 
 import (
-	"evsim/model"
+	"github.com/evsim/evsim/model"
 )
 
 func opID(spec *model.Spec, name string) model.OpID {

@@ -1,6 +1,6 @@
 package sim
 
-import "evsim/model"
+import "github.com/evsim/evsim/model"
 
 // Transitions are counted while measuring, per edge of the spec
 // ([model.Spec.Edges]). A status change finds its edge through a small

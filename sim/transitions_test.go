@@ -4,9 +4,9 @@ import (
 	"context"
 	"testing"
 
-	"evsim/model"
-	"evsim/scenarios"
-	"evsim/sim"
+	"github.com/evsim/evsim/model"
+	"github.com/evsim/evsim/scenarios"
+	"github.com/evsim/evsim/sim"
 )
 
 // TestTransitionCounts: every status change of a run is an edge of the

@@ -9,9 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"evsim/internal/atomicfile"
-	"evsim/model"
-	"evsim/table1"
+	"github.com/evsim/evsim/diagram/table1"
+	"github.com/evsim/evsim/internal/atomicfile"
+	"github.com/evsim/evsim/model"
 )
 
 // docsReport is the result of -docs: a page's Table 1 against the model's.

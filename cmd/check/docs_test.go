@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-const pageFixture = "../../table1/testdata/evs_01_0040.rst"
+const pageFixture = "../../diagram/table1/testdata/evs_01_0040.rst"
 
 // editPage writes a copy of the page fixture with one edit.
 func editPage(t *testing.T, old, new string) string {

@@ -13,8 +13,8 @@ import (
 	"strings"
 	"time"
 
-	"evsim/check"
-	"evsim/model"
+	"github.com/evsim/evsim/check"
+	"github.com/evsim/evsim/model"
 )
 
 // Exit statuses.

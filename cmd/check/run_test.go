@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"evsim/model"
+	"github.com/evsim/evsim/model"
 )
 
 func runCheck(t *testing.T, args ...string) (code int, stdout, stderr string) {

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"evsim/check"
-	"evsim/internal/atomicfile"
+	"github.com/evsim/evsim/check"
+	"github.com/evsim/evsim/internal/atomicfile"
 )
 
 func writeText(w io.Writer, o *output) error {

@@ -29,10 +29,10 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"evsim/diagram"
-	"evsim/internal/atomicfile"
-	"evsim/model"
-	"evsim/render"
+	"github.com/evsim/evsim/diagram"
+	"github.com/evsim/evsim/diagram/render"
+	"github.com/evsim/evsim/internal/atomicfile"
+	"github.com/evsim/evsim/model"
 )
 
 func main() {

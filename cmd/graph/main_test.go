@@ -14,10 +14,10 @@ import (
 	"strings"
 	"testing"
 
-	"evsim/diagram"
-	"evsim/model"
-	"evsim/render"
-	"evsim/table1"
+	"github.com/evsim/evsim/diagram"
+	"github.com/evsim/evsim/diagram/render"
+	"github.com/evsim/evsim/diagram/table1"
+	"github.com/evsim/evsim/model"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files and pictures in testdata")
@@ -346,7 +346,7 @@ func TestSpecFlag(t *testing.T) {
 // Table 1 as the command prints it reads back, through the parser that
 // checks documentation pages, as the page's own table.
 func TestRSTMatchesPage(t *testing.T) {
-	page, err := os.ReadFile("../../table1/testdata/evs_01_0040.rst")
+	page, err := os.ReadFile("../../diagram/table1/testdata/evs_01_0040.rst")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,8 +5,8 @@ import (
 	"os"
 	"strings"
 
-	"evsim/diagram"
-	"evsim/model"
+	"github.com/evsim/evsim/diagram"
+	"github.com/evsim/evsim/model"
 )
 
 // readWeights reads the JSON summary of a simulator run for -weights.

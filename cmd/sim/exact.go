@@ -10,9 +10,9 @@ import (
 
 	"gonum.org/v1/gonum/stat/distuv"
 
-	"evsim/model"
-	"evsim/sim"
-	"evsim/simexact"
+	"github.com/evsim/evsim/model"
+	"github.com/evsim/evsim/sim"
+	"github.com/evsim/evsim/sim/exact"
 )
 
 // exactReport is the exact answer beside the simulated one (-exact).
@@ -75,8 +75,8 @@ type exactEnding struct {
 // is not Markovian gives a report with its reasons; only a failure of
 // the solver is an error.
 func buildExact(cfg *sim.Config, sum *sim.Summary, times []float64) (*exactReport, error) {
-	f, err := simexact.Build(cfg)
-	var nm *simexact.NotMarkovianError
+	f, err := exact.Build(cfg)
+	var nm *exact.NotMarkovianError
 	if errors.As(err, &nm) {
 		return &exactReport{Reasons: nm.Reasons}, nil
 	}
@@ -128,7 +128,7 @@ func buildExact(cfg *sim.Config, sum *sim.Summary, times []float64) (*exactRepor
 		r.Statuses = append(r.Statuses, s)
 	}
 	ends, life, ok, err := f.Endings()
-	if err != nil && !errors.Is(err, simexact.ErrNoDisk) {
+	if err != nil && !errors.Is(err, exact.ErrNoDisk) {
 		return nil, err
 	}
 	if ok {

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"evsim/model"
-	"evsim/scenarios"
-	"evsim/sim"
+	"github.com/evsim/evsim/model"
+	"github.com/evsim/evsim/scenarios"
+	"github.com/evsim/evsim/sim"
 )
 
 // TestExactColumn: -exact on the Markovian scenario prints the exact

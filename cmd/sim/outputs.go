@@ -6,7 +6,7 @@ import (
 	"io"
 	"path/filepath"
 
-	"evsim/internal/atomicfile"
+	"github.com/evsim/evsim/internal/atomicfile"
 )
 
 // outputs are what a run or a merge writes: the summary on stdout and, on

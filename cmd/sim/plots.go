@@ -8,8 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"evsim/plots"
-	"evsim/sim"
+	"github.com/evsim/evsim/sim"
+	"github.com/evsim/evsim/sim/plots"
 )
 
 // plotFlags are the flags that ask for pictures of the run.

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"evsim/model"
-	"evsim/sim"
+	"github.com/evsim/evsim/model"
+	"github.com/evsim/evsim/sim"
 )
 
 // report is the artefact: the scenario and what the run measured.

@@ -19,9 +19,9 @@ import (
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 
-	"evsim/model"
-	"evsim/scenarios"
-	"evsim/sim"
+	"github.com/evsim/evsim/model"
+	"github.com/evsim/evsim/scenarios"
+	"github.com/evsim/evsim/sim"
 )
 
 const (
@@ -56,7 +56,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	pf.register(fs)
 	var shard shardFlag
 	fs.Var(&shard, "shard", "run only shard `i/n` of the replications (i from 0 to n-1) and write a shard file (JSON) to stdout; combine the shards with sim merge")
-	exact := fs.Bool("exact", false, "print the exact answer of the disks' Markov chain beside the simulated occupancy, or why there is none;\nexit status 1 if they disagree beyond chance")
+	withExact := fs.Bool("exact", false, "print the exact answer of the disks' Markov chain beside the simulated occupancy, or why there is none;\nexit status 1 if they disagree beyond chance")
 	exactAt := fs.String("exact-at", "", "with -exact: also the exact disks per status at these times, such as 10d,60d")
 	var sweeps sweepFlag
 	fs.Var(&sweeps, "sweep", "run the scenario for each value of a scenario path: PATH=v1,v2,... or PATH=from:to:steps;\ntwo -sweep flags (or P1=...;P2=...) give a grid")
@@ -156,7 +156,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		ctx, stop := interrupt()
 		defer stop()
-		return runSweep(ctx, &sweepRun{ref: *scenario, name: sc.Name, params: sweeps, workers: *workers, format: *format, exact: *exact,
+		return runSweep(ctx, &sweepRun{ref: *scenario, name: sc.Name, params: sweeps, workers: *workers, format: *format, exact: *withExact,
 			plot: *sweepPlot, stdout: stdout, stderr: stderr, override: func(c *sim.Config) {
 				if set["seed"] {
 					c.Seed = cfg.Seed
@@ -173,7 +173,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sim: -sweep-plot needs -sweep\n")
 		return exitUsage
 	}
-	exactTimes, err := parseTimes(*exactAt, *exact, cfg.Horizon)
+	exactTimes, err := parseTimes(*exactAt, *withExact, cfg.Horizon)
 	if err != nil {
 		fmt.Fprintf(stderr, "sim: %v\n", err)
 		return exitUsage
@@ -198,7 +198,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	elapsed := time.Since(start)
 	rep := &report{Scenario: sc.Name, Description: sc.Description, Summary: sum, spec: cfg.Spec}
-	if *exact {
+	if *withExact {
 		if rep.Exact, err = buildExact(cfg, sum, exactTimes); err != nil {
 			fmt.Fprintf(stderr, "sim: %v\n", err)
 			return exitUsage

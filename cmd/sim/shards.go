@@ -16,9 +16,9 @@ import (
 	"strings"
 	"sync/atomic"
 
-	"evsim/model"
-	"evsim/scenarios"
-	"evsim/sim"
+	"github.com/evsim/evsim/model"
+	"github.com/evsim/evsim/scenarios"
+	"github.com/evsim/evsim/sim"
 )
 
 // shardFormat names the layout of a shard file; merge refuses any other.

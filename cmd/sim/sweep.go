@@ -13,16 +13,16 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"evsim/internal/atomicfile"
+	"github.com/evsim/evsim/internal/atomicfile"
 
 	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
 
-	"evsim/model"
-	"evsim/scenarios"
-	"evsim/sim"
-	"evsim/simexact"
-	"evsim/sweep"
+	"github.com/evsim/evsim/model"
+	"github.com/evsim/evsim/scenarios"
+	"github.com/evsim/evsim/sim"
+	"github.com/evsim/evsim/sim/exact"
+	"github.com/evsim/evsim/sim/sweep"
 )
 
 // sweepFlag collects -sweep flags; each may hold several parameters
@@ -242,8 +242,8 @@ func measure(cfg *sim.Config, sum *sim.Summary) sweepPoint {
 // in failed statuses over the run's measured window, or the reasons
 // there is none.
 func exactFailed(cfg *sim.Config, sum *sim.Summary) (*float64, []string, error) {
-	f, err := simexact.Build(cfg)
-	var nm *simexact.NotMarkovianError
+	f, err := exact.Build(cfg)
+	var nm *exact.NotMarkovianError
 	if errors.As(err, &nm) {
 		return nil, nm.Reasons, nil
 	}
