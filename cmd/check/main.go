@@ -17,8 +17,12 @@
 // decide (raise -max-states or -max-memory).
 package main
 
-import "os"
+import (
+	"os"
+
+	"github.com/evsim/evsim/cmd/internal/checkcli"
+)
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(checkcli.Run(os.Args[1:], os.Stdout, os.Stderr))
 }

@@ -33,8 +33,10 @@ package main
 
 import (
 	"os"
+
+	"github.com/evsim/evsim/cmd/internal/simcli"
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(simcli.Run(os.Args[1:], os.Stdout, os.Stderr))
 }

@@ -1,4 +1,4 @@
-package main
+package checkcli
 
 import (
 	"encoding/json"
@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-const pageFixture = "../../diagram/table1/testdata/evs_01_0040.rst"
+const pageFixture = "../../../diagram/table1/testdata/evs_01_0040.rst"
 
 // editPage writes a copy of the page fixture with one edit.
 func editPage(t *testing.T, old, new string) string {
@@ -72,7 +72,7 @@ func TestDocsDifferences(t *testing.T) {
 // TestDocsWithASpecVariant: a spec that changes what Table 1 lists makes
 // the unchanged page differ.
 func TestDocsWithASpecVariant(t *testing.T) {
-	data, err := os.ReadFile("../../model/evs.yaml")
+	data, err := os.ReadFile("../../../model/evs.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package main
+package graphcli
 
 import (
 	"bytes"
@@ -44,10 +44,10 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test ./cmd/graph -update to create it)", err)
+		t.Fatalf("%v (run go test ./cmd/internal/graphcli -update to create it)", err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s; review the change and refresh with go test ./cmd/graph -update\ngot:\n%s", path, got)
+		t.Errorf("output differs from %s; review the change and refresh with go test ./cmd/internal/graphcli -update\ngot:\n%s", path, got)
 	}
 }
 
@@ -234,7 +234,7 @@ func TestCommittedPNG(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(runOK(t, args...), want) {
-			t.Errorf("testdata/%s is stale: refresh with go test ./cmd/graph -update", name)
+			t.Errorf("testdata/%s is stale: refresh with go test ./cmd/internal/graphcli -update", name)
 		}
 	}
 }
@@ -335,7 +335,7 @@ func TestSpecFlag(t *testing.T) {
 		}
 		return false
 	}
-	if !has(runOK(t, "-spec", "../../model/testdata/mutants/deletion-failed-allows-delete.yaml", "-format", "json")) {
+	if !has(runOK(t, "-spec", "../../../model/testdata/mutants/deletion-failed-allows-delete.yaml", "-format", "json")) {
 		t.Error("the mutant's arrow from Deletion failed to Deleting is not drawn")
 	}
 	if has(runOK(t, "-format", "json")) {
@@ -346,7 +346,7 @@ func TestSpecFlag(t *testing.T) {
 // Table 1 as the command prints it reads back, through the parser that
 // checks documentation pages, as the page's own table.
 func TestRSTMatchesPage(t *testing.T) {
-	page, err := os.ReadFile("../../diagram/table1/testdata/evs_01_0040.rst")
+	page, err := os.ReadFile("../../../diagram/table1/testdata/evs_01_0040.rst")
 	if err != nil {
 		t.Fatal(err)
 	}

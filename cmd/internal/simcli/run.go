@@ -1,4 +1,4 @@
-package main
+package simcli
 
 import (
 	"context"
@@ -334,3 +334,8 @@ func plural(n int, word string) string {
 	}
 	return strconv.Itoa(n) + " " + word + "s"
 }
+
+// Run runs the command with args (without the program name), writing its
+// output to stdout and its progress and errors to stderr, and returns the
+// exit status.
+func Run(args []string, stdout, stderr io.Writer) int { return run(args, stdout, stderr) }

@@ -1,4 +1,4 @@
-package main
+package simcli
 
 import (
 	"os"
@@ -136,7 +136,7 @@ func TestShardRange(t *testing.T) {
 // needs no copy of the file.
 func TestShardsOfAScenarioFile(t *testing.T) {
 	dir := t.TempDir()
-	src, err := os.ReadFile("../../scenarios/understaffed.yaml")
+	src, err := os.ReadFile("../../../scenarios/understaffed.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package main
+package checkcli
 
 import (
 	"bufio"
@@ -113,7 +113,7 @@ func mutantArgs(name string) []string {
 }
 
 func TestEveryMutantIsCaught(t *testing.T) {
-	files, err := filepath.Glob("../../model/testdata/mutants/*.yaml")
+	files, err := filepath.Glob("../../../model/testdata/mutants/*.yaml")
 	if err != nil || len(files) < 10 {
 		t.Fatalf("want at least 10 mutants, got %d (%v)", len(files), err)
 	}
@@ -164,7 +164,7 @@ func TestEveryMutantIsCaught(t *testing.T) {
 }
 
 func TestTextReportShowsTrace(t *testing.T) {
-	code, out, _ := runCheck(t, "-spec", "../../model/testdata/mutants/delete-attached.yaml", "-servers", "1")
+	code, out, _ := runCheck(t, "-spec", "../../../model/testdata/mutants/delete-attached.yaml", "-servers", "1")
 	if code != exitViolated {
 		t.Fatalf("exit %d, want 1", code)
 	}
@@ -176,7 +176,7 @@ func TestTextReportShowsTrace(t *testing.T) {
 }
 
 func TestJSONIsTheSameForAnyNumberOfWorkers(t *testing.T) {
-	args := []string{"-spec", "../../model/testdata/mutants/rollback-from-in-use.yaml", "-servers", "1", "-format", "json"}
+	args := []string{"-spec", "../../../model/testdata/mutants/rollback-from-in-use.yaml", "-servers", "1", "-format", "json"}
 	_, a, _ := runCheck(t, append(args, "-workers", "1")...)
 	_, b, _ := runCheck(t, append(args, "-workers", "2")...)
 	if a != b {
@@ -257,7 +257,7 @@ func TestBadInput(t *testing.T) {
 func TestJUnit(t *testing.T) {
 	dir := t.TempDir()
 	name := filepath.Join(dir, "check.xml")
-	code, _, _ := runCheck(t, "-spec", "../../model/testdata/mutants/size-shrinks.yaml", "-servers", "1", "-junit", name)
+	code, _, _ := runCheck(t, "-spec", "../../../model/testdata/mutants/size-shrinks.yaml", "-servers", "1", "-junit", name)
 	if code != exitViolated {
 		t.Fatalf("exit %d, want 1", code)
 	}

@@ -1,4 +1,4 @@
-package main
+package graphcli
 
 import (
 	"bytes"
@@ -9,8 +9,8 @@ import (
 )
 
 const (
-	detachLastSpec   = "../../model/testdata/mutants/detach-last-stays-in-use.yaml"
-	detachLastReport = "../../diagram/testdata/check-detach-last.json"
+	detachLastSpec   = "../../../model/testdata/mutants/detach-last-stays-in-use.yaml"
+	detachLastReport = "../../../diagram/testdata/check-detach-last.json"
 )
 
 func TestTraceGolden(t *testing.T) {
@@ -81,8 +81,8 @@ func TestTraceErrors(t *testing.T) {
 	}{
 		{"unknown property", []string{"-spec", detachLastSpec, "-trace", detachLastReport, "-property", "size-never-shrinks"},
 			`no counterexample for "size-never-shrinks"; the report has one for available-means-unattached`},
-		{"every property holds", []string{"-trace", "../../diagram/testdata/check-holds.json"}, "the report has no counterexample: every property holds"},
-		{"report of another spec", []string{"-trace", "../../diagram/testdata/check-error-attach.json"}, "draw the report with the spec it was checked against (-spec)"},
+		{"every property holds", []string{"-trace", "../../../diagram/testdata/check-holds.json"}, "the report has no counterexample: every property holds"},
+		{"report of another spec", []string{"-trace", "../../../diagram/testdata/check-error-attach.json"}, "draw the report with the spec it was checked against (-spec)"},
 		{"not a report", []string{"-trace", "testdata/weights.json"}, "not a report of cmd/check -format json"},
 		{"missing file", []string{"-trace", filepath.Join(dir, "nope.json")}, "-trace: open"},
 		{"mermaid", []string{"-spec", detachLastSpec, "-trace", detachLastReport, "-format", "mermaid"}, "-trace draws on the picture: use -format dot, svg or png"},

@@ -1,4 +1,4 @@
-package main
+package checkcli
 
 import (
 	"encoding/json"
@@ -348,3 +348,8 @@ func (p *progress) finish() {
 		fmt.Fprint(p.w, "\r\033[K")
 	}
 }
+
+// Run runs the command with args (without the program name), writing its
+// output to stdout and its progress and errors to stderr, and returns the
+// exit status.
+func Run(args []string, stdout, stderr io.Writer) int { return run(args, stdout, stderr) }
