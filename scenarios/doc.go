@@ -38,6 +38,28 @@
 // Distributions are {dist: fixed, value}, {dist: exponential, mean},
 // {dist: lognormal, median, sigma} and {dist: weibull, shape, scale}.
 //
+// # Remedies
+//
+// A disk in a status with a remedy waits for it and nothing else: the
+// customer (after the delay "after") or an agent of the operator team
+// applies the first operation of "ops" the model enables. recreate: true
+// (customer remedies only) means the customer wants a new disk in place of
+// this one: when the disk is gone, through the deletion the remedy started
+// or through the remedies of the statuses that deletion leads to (say an
+// operator's force_delete of a disk in Deletion failed), a new disk is
+// created at once with an operation of growth.mix. The intent ends when the
+// disk comes back to a status without a remedy, where its customer's
+// ordinary requests resume (Available after an operator's reset_status, or
+// Deletion failed with by: none): a later deletion of that disk is an
+// ordinary one, and nothing replaces it. cmd/sim -exact reads it the same
+// way.
+//
+// fleet.in_use is the share of the starting disks attached to a server.
+// They are made with the first creating operation of growth.mix that does
+// not attach its disk, then attached; a mix whose every operation attaches
+// (create_from_image alone) makes every starting disk In-use, so it needs
+// in_use: 1.
+//
 // # Errors
 //
 // Unknown fields are errors, and so is an empty file. Operation and status

@@ -629,6 +629,9 @@ func (l *loader) build(raw *rawScenario) *Scenario {
 	if needMix && len(c.CreationMix) == 0 {
 		l.errorf("growth.mix", "missing; disks are created (fleet.disks, growth or a recreate remedy), so want weights for %s", strings.Join(creating(spec), ", "))
 	}
+	if c.Disks > 0 && c.InUse < 1 && len(c.CreationMix) > 0 && sim.StartsAttached(c) {
+		l.errorf("fleet.in_use", "%g, but every creating operation of growth.mix attaches its disk, so every starting disk would be In-use; want in_use: 1, or a creating operation that does not attach (%s) in the mix", c.InUse, strings.Join(detached(spec), ", "))
+	}
 
 	// Durations every operation in play needs.
 	used := make([]bool, len(spec.Ops))
@@ -679,6 +682,17 @@ func creating(spec *model.Spec) []string {
 	var out []string
 	for _, o := range spec.Ops {
 		if o.Creates {
+			out = append(out, o.Name)
+		}
+	}
+	return out
+}
+
+// detached lists the creating operations that do not attach their disk.
+func detached(spec *model.Spec) []string {
+	var out []string
+	for _, o := range spec.Ops {
+		if o.Creates && !o.HasEffect(model.EffAttach) {
 			out = append(out, o.Name)
 		}
 	}

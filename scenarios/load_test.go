@@ -115,6 +115,7 @@ func TestErrorsPointAtTheInput(t *testing.T) {
 		{"transitional remedy", minimal + "remedies:\n  Creating: {by: customer, ops: [delete]}\n", "x.yaml:10:3: remedies.Creating: Creating is transitional"},
 		{"missing duration of a used op", minimal + "rates:\n  expand: 1\n", "x.yaml:7:1: durations: no duration for Expanding (a step of expand); want an entry for the status or for expand"},
 		{"mix of a non-creating op", strings.Replace(minimal, "mix: {create: 1}", "mix: {attach: 1}", 1), "x.yaml:6:17: growth.mix.attach: attach does not create a disk; want one of create, create_from_image, create_from_backup"},
+		{"in use with an attaching mix", strings.Replace(strings.Replace(minimal, "mix: {create: 1}", "mix: {create_from_image: 1}", 1), "disks: 10", "disks: 10\n  in_use: 0.2", 1), "x.yaml:4:11: fleet.in_use: 0.2, but every creating operation of growth.mix attaches its disk, so every starting disk would be In-use; want in_use: 1, or a creating operation that does not attach (create, create_from_backup) in the mix"},
 		{"pool capacity", minimal + "pool: {capacity_gib: lots}\n", `x.yaml:9:22: pool.capacity_gib: "lots" is not a capacity; want a positive number of GiB or unlimited`},
 		{"yaml syntax", "horizon: [10d\n", "x.yaml:1:"},
 		{"wrong type", minimal + "replications: many\n", "x.yaml:9:15:"},

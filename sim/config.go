@@ -253,6 +253,9 @@ func (c *Config) Validate() error {
 	if (c.CreationsPerDay > 0 || c.needsCreation()) && !(w > 0) {
 		return errors.New("sim: config: creation mix: want at least one creating operation with a positive weight")
 	}
+	if c.Disks > 0 && c.InUse < 1 && StartsAttached(c) {
+		return fmt.Errorf("sim: config: in use %g: every creating operation of the mix attaches its disk, so every starting disk is In-use; want 1, or a creating operation that does not attach", c.InUse)
+	}
 	// Every step an operation in play may go through needs a duration.
 	used := make([]bool, nOps)
 	for i, r := range c.Rates {
@@ -330,6 +333,23 @@ func (c *Config) Validate() error {
 		}
 	}
 	return nil
+}
+
+// StartsAttached reports whether every creating operation of c's mix with a
+// positive weight attaches its disk: the starting disks are made with the
+// first one that does not, so then every starting disk is In-use whatever
+// c.InUse says.
+func StartsAttached(c *Config) bool {
+	any := false
+	for _, m := range c.CreationMix {
+		if m.Weight > 0 && int(m.Op) < len(c.Spec.Ops) {
+			if !c.Spec.Ops[m.Op].HasEffect(model.EffAttach) {
+				return false
+			}
+			any = true
+		}
+	}
+	return any
 }
 
 func (c *Config) needsCreation() bool {

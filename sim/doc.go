@@ -54,7 +54,10 @@
 // service time, and then apply the first operator operation the model
 // enables (reset_status, force_delete). In a status with a remedy, the
 // remedy is all that happens to the disk: while a ticket is open, or until
-// the customer reacts, no other request arrives.
+// the customer reacts, no other request arrives. A customer remedy with
+// Recreate creates a new disk when this one is gone; the intent ends when
+// the disk reaches a status without a remedy (say Available after an
+// operator's reset), where its customer's ordinary requests resume.
 //
 // The pool counts the size of every disk from the start of its creation
 // and one size step (from the spec's limits) from the start of each

@@ -351,6 +351,9 @@ func TestValidateRejects(t *testing.T) {
 		"operator remedy, no agents": func(c *Config) {
 			c.Agents = 0
 		},
+		"in use below 1 with an attaching mix": func(c *Config) {
+			c.CreationMix = []CreationShare{{Op: opID(spec, "create_from_image"), Weight: 1}}
+		},
 		"customer op as operator remedy": func(c *Config) {
 			c.Remedies[stID(spec, "Expansion failed")].Ops[0] = opID(spec, "delete")
 		},

@@ -371,6 +371,9 @@ func (r *rep) settle(d *disk, t float64) {
 			return
 		}
 	}
+	// The customer's ordinary requests resume: a recreate intent of an
+	// earlier remedy is over (a later deletion is an ordinary one).
+	d.fl &^= fRecreate
 	r.request(d, t)
 }
 

@@ -566,6 +566,11 @@ func (b *builder) to(i int, kind uint8, st *model.State, rec bool, r float64) {
 		b.gone[i] += r * (1 - kept)
 		return
 	}
+	if d := &st.Disks[0]; d.Op == model.NoOp && int(d.Status) < len(b.cfg.Remedies) && b.cfg.Remedies[d.Status].By == sim.NoRemedy {
+		// The customer's ordinary requests resume: the recreate intent
+		// of an earlier remedy is over (sim's settle).
+		rec = false
+	}
 	b.edge(i, b.id(b.canon(kind, st, rec)), r)
 }
 

@@ -26,7 +26,8 @@
 // disk, shared or not: a shared disk's system has the simulator's 16
 // servers, kept in order so that a disk attached to k servers is attached
 // to servers 0 to k-1), whether a customer remedy asked for a new disk once this one is
-// gone, and whether the remedy found no operation the model enables (the
+// gone (an intent that ends when the disk reaches a status without a
+// remedy, as in the simulator), and whether the remedy found no operation the model enables (the
 // disk then stays for good). Transitions follow sim's fleet engine:
 //
 //   - a disk with no operation running and no remedy in its status

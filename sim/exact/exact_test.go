@@ -95,7 +95,7 @@ func outside(t *testing.T, st []status, n int) (bad []string, compared int) {
 	return bad, compared
 }
 
-var markovian = []string{"markov-check", "testdata/tickets.yaml", "testdata/datadisks.yaml", "testdata/shared.yaml"}
+var markovian = []string{"markov-check", "testdata/tickets.yaml", "testdata/datadisks.yaml", "testdata/shared.yaml", "testdata/recreate.yaml"}
 
 // TestAgreement: for four Markovian scenarios (growth and stuck
 // statuses; an agent per disk, with snapshots, backups, restores and
@@ -444,5 +444,36 @@ failures: {attach: 0.25, detach: 0.1}
 	}
 	if compared < 4 {
 		t.Errorf("only %d statuses occupied; want In-use, Available, Attaching, Detaching", compared)
+	}
+}
+
+// TestRecreateIntentEnds: a customer's recreate intent lasts while the
+// disk goes through the deletion its remedy started and the remedies that
+// follow; once the disk is back in a status without a remedy (Available
+// after the operator's reset), it is over, as in the simulator. In the
+// recreate scenario the other reading (the intent sticks) would replace
+// every disk deleted later at the ordinary rate, and In-use would differ.
+func TestRecreateIntentEnds(t *testing.T) {
+	cfg := load(t, "testdata/recreate.yaml")
+	f, err := Build(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var resumed, intent int
+	for _, k := range f.keys {
+		if k.disk.Op != model.NoOp || int(k.disk.Status) >= len(cfg.Remedies) {
+			continue
+		}
+		if cfg.Remedies[k.disk.Status].By == sim.NoRemedy {
+			resumed++
+			if k.rec {
+				t.Errorf("state %+v keeps a recreate intent in %s, a status without a remedy", k.disk, cfg.Spec.StatusName(k.disk.Status))
+			}
+		} else if k.rec {
+			intent++
+		}
+	}
+	if resumed == 0 || intent == 0 {
+		t.Fatalf("%d states without a remedy, %d with an intent: the scenario does not exercise the rule", resumed, intent)
 	}
 }
