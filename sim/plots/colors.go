@@ -99,3 +99,20 @@ func fromHSL(h, s, l float64) color.RGBA {
 	to := func(v float64) uint8 { return uint8(math.Round(math.Max(0, math.Min(1, v+m)) * 255)) }
 	return color.RGBA{R: to(r), G: to(g), B: to(b), A: 0xff}
 }
+
+// distinct is the palette of the non-stable occupancy picture, whose
+// bands are statuses of no particular order: Paul Tol's "muted" scheme,
+// then colours of the Okabe-Ito scheme and Tol's others that stay apart
+// from it. Any two of the 15 differ by a CIELAB distance of 12 or more for
+// normal vision and for simulated protanopia and deuteranopia (the test
+// checks it); the failed and parked statuses keep the order of the stack,
+// not a hue of their class.
+var distinct = []string{
+	"#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255", "#44AA99", "#999933", "#AA4499",
+	"#E69F00", "#56B4E9", "#F0E442", "#DDDDDD", "#4477AA", "#CCBB44",
+}
+
+// distinctColor returns the colour of the k-th band of the non-stable
+// picture; past the palette's end the colours come round again, far apart
+// in the stack.
+func distinctColor(k int) color.RGBA { return hex(distinct[k%len(distinct)]) }

@@ -77,6 +77,9 @@ func occupancyFigure(s *sim.Summary, scenario string, nonStable bool) *figure {
 	title := scenario + ": disks per status"
 	name := "occupancy"
 	if nonStable {
+		for k := range layers {
+			layers[k].color = distinctColor(k)
+		}
 		// A few disks pass through these statuses at any time: a sample
 		// finds 0, 1 or 2 of them, and the stack would be noise. The
 		// rolling mean over a window shows how their level changes.
@@ -120,6 +123,7 @@ func occupancyFigure(s *sim.Summary, scenario string, nonStable bool) *figure {
 		l.Width = vg.Points(0.4)
 		pn.p.Add(l)
 		lines[k] = l
+		pn.fills = append(pn.fills, layers[k].color)
 	}
 	// Legend from the top of the stack down, with the mean occupancy.
 	pn.add("status (mean disks ± 95% CI):", nothing{})

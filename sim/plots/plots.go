@@ -77,7 +77,8 @@ func validFormat(f string) bool {
 type panel struct {
 	p      *plot.Plot
 	legend plot.Legend
-	names  []string // the legend's entries, in order (for tests)
+	names  []string      // the legend's entries, in order (for tests)
+	fills  []color.Color // the fill colours of a stack's bands, top first (for tests)
 }
 
 func newPanel(title, xLabel, yLabel string) *panel {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"image"
 	"image/png"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -136,6 +137,12 @@ func TestPoolMarksExhaustion(t *testing.T) {
 	f := poolFigure(crunch, "pool-crunch")
 	if l := legend(f); !strings.Contains(l, ranOutLabel) || !strings.Contains(l, "capacity") {
 		t.Errorf("pool-crunch legend lacks the exhaustion mark or capacity:\n%s", l)
+	}
+	// The figures of the table, with their intervals (the peak is the
+	// capacity in every replication: no interval to give).
+	if l := legend(f); !regexp.MustCompile(`used at the end: [0-9.,]+ ± [0-9.,]+ [GTP]iB`).MatchString(l) ||
+		!regexp.MustCompile(`peak: [0-9.,]+( ± [0-9.,]+)? [GTP]iB`).MatchString(l) {
+		t.Errorf("pool-crunch legend lacks the pool used at the end with its interval, or the peak:\n%s", l)
 	}
 	base := summary(t, "baseline")
 	if base.Pool.RanOut != 0 {

@@ -49,6 +49,8 @@ func poolFigure(s *sim.Summary, scenario string) *figure {
 	mean.Width = vg.Points(1.8)
 	pn.p.Add(mean)
 	pn.add("mean over replications", mean)
+	pn.add("  used at the end: "+estimate(s.Pool.Used, scale)+" "+unit, nothing{})
+	pn.add("  peak: "+estimate(s.Pool.Peak, scale)+" "+unit, nothing{})
 	yTop := yRange(pn.p, hi*scale)
 	red := classColor(model.Failed)
 	if c := s.Pool.CapacityGiB; c > 0 {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -72,6 +73,7 @@ func Plot(f *Figure, format string) ([]byte, error) {
 		p.X.Label.Text = f.XLabel
 		p.Y.Label.Text = pn.YLabel
 		p.Add(plotter.NewGrid())
+		p.Y.Tick.Marker = yTicks{}
 		if f.Ticks != nil {
 			var ticks []plot.Tick
 			for i, t := range f.Ticks {
@@ -205,4 +207,44 @@ func (noData) Plot(c draw.Canvas, p *plot.Plot) {
 	sty.Font.Size = vg.Points(10)
 	sty.XAlign, sty.YAlign = draw.XCenter, draw.YCenter
 	c.FillText(sty, vg.Point{X: (c.Min.X + c.Max.X) / 2, Y: (c.Min.Y + c.Max.Y) / 2}, "nothing measured")
+}
+
+// yTicks label four to ten round values over the y range (1, 2 or 5 times
+// a power of ten apart), with an unlabelled tick between two labels: the
+// default marker labels as few as two on a panel this short.
+type yTicks struct{}
+
+func (yTicks) Ticks(lo, hi float64) []plot.Tick {
+	if !(hi > lo) {
+		return []plot.Tick{{Value: lo, Label: strconv.FormatFloat(lo, 'g', 4, 64)}}
+	}
+	// The largest round step that labels four values or more.
+	count := func(step float64) int {
+		return int(math.Floor(hi/step+1e-9) - math.Ceil(lo/step-1e-9) + 1)
+	}
+	p := math.Pow(10, math.Ceil(math.Log10(hi-lo)))
+	step := p
+	for k := 0; k < 12 && count(step) < 4; k++ {
+		for _, m := range []float64{0.5, 0.4, 0.5} { // 1 -> 0.5 -> 0.2 -> 0.1
+			if count(step) >= 4 {
+				break
+			}
+			step *= m
+		}
+	}
+	decimals := max(0, -int(math.Floor(math.Log10(step)+1e-9)))
+	var ts []plot.Tick
+	half := step / 2
+	for k := math.Ceil(lo/half - 1e-9); k*half <= hi*(1+1e-12)+half*1e-9; k++ {
+		v := k * half
+		if math.Abs(v) < half*1e-9 {
+			v = 0
+		}
+		t := plot.Tick{Value: v}
+		if int64(k)%2 == 0 {
+			t.Label = strconv.FormatFloat(v, 'f', decimals, 64)
+		}
+		ts = append(ts, t)
+	}
+	return ts
 }

@@ -154,3 +154,22 @@ func TestPlot(t *testing.T) {
 		t.Error("an empty figure is accepted")
 	}
 }
+
+// TestYTicks: the y axis of a sweep panel labels at least four round
+// values over any range, and only values within it.
+func TestYTicks(t *testing.T) {
+	for _, r := range [][2]float64{{0, 1.04}, {0, 2.3}, {0, 17}, {0, 0.0031}, {-5, 1234}, {0, 86000}, {12.5, 13.1}} {
+		var labels []string
+		for _, tk := range (yTicks{}).Ticks(r[0], r[1]) {
+			if tk.Value < r[0]-1e-9 || tk.Value > r[1]+1e-9 {
+				t.Errorf("%v: tick %g outside the range", r, tk.Value)
+			}
+			if tk.Label != "" {
+				labels = append(labels, tk.Label)
+			}
+		}
+		if len(labels) < 4 || len(labels) > 11 {
+			t.Errorf("%v: labels %v; want 4 to 11", r, labels)
+		}
+	}
+}

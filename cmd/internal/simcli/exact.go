@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -28,7 +30,7 @@ type exactReport struct {
 	Endings  []exactEnding `json:"endings,omitempty"`
 	MeanLife *float64      `json:"mean_life_h,omitempty"` // a new disk, until it is deleted or stuck for good
 	Flagged  []string      `json:"flagged,omitempty"`
-	Times    []float64     `json:"-"`
+	Times    []exactTime   `json:"-"`
 }
 
 type exactStatus struct {
@@ -43,26 +45,49 @@ type exactStatus struct {
 }
 
 type exactAt struct {
+	At    string  `json:"at"` // as given to -exact-at
 	Time  float64 `json:"time_h"`
 	Disks float64 `json:"disks"`
 }
 
-// parseTimes reads the -exact-at list: durations within the horizon.
-func parseTimes(s string, exact bool, horizon float64) ([]float64, error) {
+// exactTime is a time of -exact-at: hours, and the duration as the user
+// wrote it, which labels its column.
+type exactTime struct {
+	h     float64
+	label string
+}
+
+// parseTimes reads the -exact-at list: durations from 0 (the starting
+// fleet) to the horizon, returned in time order, each time once (the first
+// spelling given labels it).
+func parseTimes(s string, exact bool, horizon float64) ([]exactTime, error) {
 	if s == "" {
 		return nil, nil
 	}
 	if !exact {
 		return nil, errors.New("-exact-at needs -exact")
 	}
-	var out []float64
+	var out []exactTime
 	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
 		h, ok := parseDuration(f)
-		if !ok || h > horizon {
-			return nil, fmt.Errorf("-exact-at %q: want durations with a unit (such as 10d or 36h) up to the horizon (%s), separated by commas", f, hours(horizon))
+		if !ok && len(f) > 1 && strings.ContainsRune("smhdw", rune(f[len(f)-1])) {
+			if v, err := strconv.ParseFloat(f[:len(f)-1], 64); err == nil && v == 0 {
+				h, ok = 0, true
+			}
 		}
-		out = append(out, h)
+		if !ok || h > horizon {
+			return nil, fmt.Errorf("-exact-at %q: want durations with a unit (such as 10d or 36h) from 0 to the horizon (%s), separated by commas", f, hours(horizon))
+		}
+		dup := false
+		for _, t := range out {
+			dup = dup || t.h == h
+		}
+		if !dup {
+			out = append(out, exactTime{h, f})
+		}
 	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].h < out[j].h })
 	return out, nil
 }
 
@@ -74,7 +99,7 @@ type exactEnding struct {
 // buildExact solves cfg's chain and sets it beside sum. A scenario that
 // is not Markovian gives a report with its reasons; only a failure of
 // the solver is an error.
-func buildExact(cfg *sim.Config, sum *sim.Summary, times []float64) (*exactReport, error) {
+func buildExact(cfg *sim.Config, sum *sim.Summary, times []exactTime) (*exactReport, error) {
 	f, err := exact.Build(cfg)
 	var nm *exact.NotMarkovianError
 	if errors.As(err, &nm) {
@@ -104,12 +129,12 @@ func buildExact(cfg *sim.Config, sum *sim.Summary, times []float64) (*exactRepor
 	r.Times = times
 	ats := make([][]float64, len(times))
 	for k, t := range times {
-		ats[k] = f.At(t)
+		ats[k] = f.At(t.h)
 	}
 	for i, row := range sum.Statuses {
 		s := exactStatus{Name: row.Name, Simulated: row.Disks, Exact: clean(mean[i]), AtHorizon: clean(at[i])}
 		for k, t := range times {
-			s.At = append(s.At, exactAt{Time: t, Disks: clean(ats[k][i])})
+			s.At = append(s.At, exactAt{At: t.label, Time: t.h, Disks: clean(ats[k][i])})
 		}
 		switch {
 		case ok && math.IsInf(steady[i], 1):
@@ -183,7 +208,7 @@ func writeExact(w io.Writer, r *exactReport) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	head := "status\tsimulated\texact\tdiff"
 	for _, t := range r.Times {
-		head += "\tat " + hours(t)
+		head += "\tat " + t.label
 	}
 	fmt.Fprintln(tw, head+"\tat the horizon\tin the long run")
 	for _, s := range r.Statuses {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -156,14 +157,14 @@ func TestExactFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := buildExact(cfg, sum, []float64{24})
+	r, err := buildExact(cfg, sum, []exactTime{{24, "1d"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(r.Flagged) > 0 {
 		t.Errorf("flagged %v in a correct run", r.Flagged)
 	}
-	if len(r.Statuses[0].At) != 1 || r.Statuses[0].At[0].Time != 24 {
+	if len(r.Statuses[0].At) != 1 || r.Statuses[0].At[0].Time != 24 || r.Statuses[0].At[0].At != "1d" {
 		t.Errorf("exact_at %+v; want one entry at 24h", r.Statuses[0].At)
 	}
 	row := &sum.Statuses[1] // Available
@@ -189,7 +190,8 @@ func TestExactAtErrors(t *testing.T) {
 	}{
 		{[]string{"-exact-at", "10d"}, "-exact-at needs -exact"},
 		{[]string{"-exact", "-exact-at", "10"}, "want durations with a unit"},
-		{[]string{"-exact", "-exact-at", "400d"}, "up to the horizon"},
+		{[]string{"-exact", "-exact-at", "400d"}, "from 0 to the horizon"},
+		{[]string{"-exact", "-exact-at", "-1d"}, "from 0 to the horizon"},
 	} {
 		code, out, errs := runCmd(t, append([]string{"-scenario", "markov-check", "-replications", "2"}, tc.args...)...)
 		if code != exitUsage || out != "" || !strings.Contains(errs, tc.want) {
@@ -249,5 +251,35 @@ func TestSweepExact(t *testing.T) {
 	}
 	if !strings.Contains(out, "  exact  ") || !strings.Contains(out, "  -  ") {
 		t.Errorf("table lacks the exact column or its blank:\n%s", out)
+	}
+}
+
+// TestExactAtOrder: -exact-at times come out sorted, each once, labelled
+// as the user wrote them; 0 is answered with the starting fleet.
+func TestExactAtOrder(t *testing.T) {
+	code, out, errs := runCmd(t, "-scenario", "markov-check", "-replications", "2", "-horizon", "40d", "-progress", "never",
+		"-exact", "-exact-at", "36h,1.5d,1d,24h,0d")
+	if code != exitOK && code != exitDiff {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var head string
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, "status ") && strings.Contains(l, "exact") {
+			head = l
+		}
+	}
+	want := regexp.MustCompile(`diff +at 0d +at 1d +at 36h +at the horizon`)
+	if !want.MatchString(head) {
+		t.Errorf("header %q; want the columns at 0d, 1d, 36h in that order, once each", head)
+	}
+	// At 0 the exact answer is the starting fleet: 1000 disks, 60% In-use.
+	var row []string
+	for _, l := range strings.Split(out, "\n") {
+		if f := strings.Fields(l); len(f) > 6 && f[0] == "In-use" {
+			row = f // the last: the exact table's
+		}
+	}
+	if len(row) < 7 || row[6] != "600.0" {
+		t.Errorf("In-use row %q; want 600.0 at 0d", row)
 	}
 }

@@ -2,8 +2,11 @@ package simcli
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"path/filepath"
 
 	"github.com/evsim/evsim/internal/atomicfile"
@@ -42,6 +45,15 @@ func (o *outputs) write(rep *report, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%v\n", err)
 		return exitUsage
 	}
+	for _, dir := range []string{o.outDir, o.plots.dir} {
+		if dir == "" {
+			continue
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", o.prog, err)
+			return exitUsage
+		}
+	}
 	for _, name := range sortedNames(files) {
 		if err := atomicfile.Write(name, files[name]); err != nil {
 			fmt.Fprintf(stderr, "%s: %v\n", o.prog, err)
@@ -57,4 +69,23 @@ func (o *outputs) write(rep *report, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	return exitOK
+}
+
+// checkDir checks, before a run, a directory flag's value: a directory, or
+// nothing yet (the directory is then created, with its parents, when the
+// output is written).
+func checkDir(prog, flag, dir string) error {
+	if dir == "" {
+		return nil
+	}
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return fmt.Errorf("%s: -%s %s: %v", prog, flag, dir, err)
+	case !fi.IsDir():
+		return fmt.Errorf("%s: -%s %s: not a directory (a file of that name exists)", prog, flag, dir)
+	}
+	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -35,10 +34,7 @@ func (p *plotFlags) check() error {
 	if p.dir == "" {
 		return nil
 	}
-	if fi, err := os.Stat(p.dir); err != nil || !fi.IsDir() {
-		return fmt.Errorf("sim: -plot %s: not a directory", p.dir)
-	}
-	return nil
+	return checkDir("sim", "plot", p.dir)
 }
 
 // add renders the pictures of sum into files, by path. A run that

@@ -47,13 +47,18 @@ func TestPlotFlag(t *testing.T) {
 
 func TestPlotFlagErrors(t *testing.T) {
 	dir := t.TempDir()
+	other := t.TempDir()
+	file := filepath.Join(other, "f")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name string
 		args []string
 		want string
 	}{
 		{"format", []string{"-plot", dir, "-plot-format", "gif"}, `-plot-format "gif"; want png or svg`},
-		{"not a directory", []string{"-plot", filepath.Join(dir, "missing")}, "not a directory"},
+		{"a file", []string{"-plot", file}, "not a directory (a file of that name exists)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, errs := runCmd(t, append(tc.args, "-horizon", "40d", "-replications", "1")...)
@@ -64,5 +69,23 @@ func TestPlotFlagErrors(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
 		t.Errorf("%d files written on error", len(ents))
+	}
+}
+
+// TestOutputDirectoriesCreated: -plot and -o name directories that do not
+// exist yet, with their parents; they are created when the output is
+// written, as most tools do.
+func TestOutputDirectoriesCreated(t *testing.T) {
+	dir := t.TempDir()
+	plots := filepath.Join(dir, "a", "plots")
+	out := filepath.Join(dir, "b", "out")
+	code, _, errs := runCmd(t, "-horizon", "40d", "-replications", "1", "-plot", plots, "-o", out, "-progress", "never")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, f := range []string{filepath.Join(plots, "occupancy.png"), filepath.Join(out, "summary.txt")} {
+		if _, err := os.Stat(f); err != nil {
+			t.Error(err)
+		}
 	}
 }

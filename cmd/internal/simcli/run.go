@@ -134,11 +134,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%v\n", err)
 		return exitUsage
 	}
-	if *outDir != "" {
-		if fi, err := os.Stat(*outDir); err != nil || !fi.IsDir() {
-			fmt.Fprintf(stderr, "sim: -o %s: not a directory\n", *outDir)
-			return exitUsage
-		}
+	if err := checkDir("sim", "o", *outDir); err != nil {
+		fmt.Fprintf(stderr, "%v\n", err)
+		return exitUsage
 	}
 	if shard.set {
 		for _, f := range []string{"format", "csv", "o", "plot", "plot-format", "exact", "exact-at", "sweep", "sweep-plot"} {
@@ -188,6 +186,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	total := float64(cfg.Replications) * cfg.Horizon
 	bar := startProgress(stderr, *progress, total, &done)
 	start := time.Now()
+	cpu0, cpuOK := cpuTime()
 	sum, err := sim.Run(ctx, cfg, sim.Options{Workers: *workers, Progress: func(h float64) {
 		done.Add(int64(math.Round(h * 60)))
 	}})
@@ -197,6 +196,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	elapsed := time.Since(start)
+	cpu1, _ := cpuTime()
 	rep := &report{Scenario: sc.Name, Description: sc.Description, Summary: sum, spec: cfg.Spec}
 	if *withExact {
 		if rep.Exact, err = buildExact(cfg, sum, exactTimes); err != nil {
@@ -208,7 +208,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if code := out.write(rep, stdout, stderr); code != exitOK {
 		return code
 	}
-	fmt.Fprintf(stderr, "sim: %d events in %.1fs (%.1f million per second)\n", sum.Events, elapsed.Seconds(), float64(sum.Events)/elapsed.Seconds()/1e6)
+	fmt.Fprintln(stderr, rateLine(sum.Events, elapsed, cpu1-cpu0, cpuOK))
 	if sum.Partial {
 		fmt.Fprintf(stderr, "sim: stopped early; the output covers what was simulated and is marked partial\n")
 		return exitPartial
@@ -218,6 +218,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitDiff
 	}
 	return exitOK
+}
+
+// rateLine says how fast the replications ran: events over the wall time
+// of the run (all workers together, start-up and output excluded) and
+// over the CPU time the run used.
+func rateLine(events int64, wall, cpu time.Duration, cpuOK bool) string {
+	line := fmt.Sprintf("sim: %d events in %.2fs of wall time: %.1f million per second of wall time (all workers together)",
+		events, wall.Seconds(), float64(events)/wall.Seconds()/1e6)
+	if cpuOK && cpu > 0 {
+		line += fmt.Sprintf(", %.1f million per CPU-second (%.2f CPU-seconds)", float64(events)/cpu.Seconds()/1e6, cpu.Seconds())
+	}
+	return line
 }
 
 func sortedNames(m map[string][]byte) []string {

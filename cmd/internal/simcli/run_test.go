@@ -127,7 +127,7 @@ func TestBadInput(t *testing.T) {
 		{[]string{"-horizon", "10d"}, "longer than the warm-up"},
 		{[]string{"-replications", "0"}, "-replications 0; want 1 to 10000"},
 		{[]string{"-workers", "-1"}, "-workers -1"},
-		{[]string{"-o", filepath.Join(dir, "nodir")}, "not a directory"},
+		{[]string{"-o", bad}, "not a directory"},
 		{[]string{"-progress", "sometimes"}, "want auto, always or never"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
@@ -188,5 +188,22 @@ func TestInterruptWritesPartial(t *testing.T) {
 	var js map[string]any
 	if err := json.Unmarshal(b, &js); err != nil || js["partial"] != true {
 		t.Errorf("summary.json partial = %v (%v)", js["partial"], err)
+	}
+}
+
+// TestRateLine: the speed line says what it divides by: wall time, all
+// workers together, and CPU time.
+func TestRateLine(t *testing.T) {
+	got := rateLine(6_000_000, 2*time.Second, 4*time.Second, true)
+	want := "sim: 6000000 events in 2.00s of wall time: 3.0 million per second of wall time (all workers together), 1.5 million per CPU-second (4.00 CPU-seconds)"
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	if got := rateLine(10, time.Second, 0, false); strings.Contains(got, "CPU") {
+		t.Errorf("no CPU time, yet %q", got)
+	}
+	_, _, errs := runCmd(t, "-horizon", "40d", "-replications", "1", "-progress", "never")
+	if !strings.Contains(errs, "million per second of wall time (all workers together)") {
+		t.Errorf("stderr %q lacks the speed line", errs)
 	}
 }

@@ -185,11 +185,9 @@ func runMerge(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "sim merge: scenario %s, seed %d, %s from %s\n", sc.Name, cfg.Seed, plural(cfg.Replications, "replication"), plural(fs.NArg(), "shard"))
 	rep := &report{Scenario: sc.Name, Description: sc.Description, Summary: sum, spec: cfg.Spec}
-	if *outDir != "" {
-		if fi, err := os.Stat(*outDir); err != nil || !fi.IsDir() {
-			fmt.Fprintf(stderr, "sim merge: -o %s: not a directory\n", *outDir)
-			return exitUsage
-		}
+	if err := checkDir("sim merge", "o", *outDir); err != nil {
+		fmt.Fprintf(stderr, "%v\n", err)
+		return exitUsage
 	}
 	out := outputs{prog: "sim merge", csvFile: *csvFile, outDir: *outDir, format: *format, plots: &pf}
 	if code := out.write(rep, stdout, stderr); code != exitOK {
@@ -243,14 +241,15 @@ func mergeShards(paths []string) (*scenarios.Scenario, *sim.Config, []*sim.Resul
 			}
 			results = make([]*sim.Result, sf.Replications)
 		} else {
+			field, sameSc := sameScenario(first, &sf, spec)
 			for _, d := range []struct {
 				what string
 				same bool
 			}{
-				{"scenario", sf.Scenario == first.Scenario && sf.Source == first.Source && sf.ScenarioFile == first.ScenarioFile},
+				{describeField(field), sameSc},
 				{"spec", sf.Spec == first.Spec},
 				{"seed", sf.Seed == first.Seed},
-				{"replications", sf.Replications == first.Replications},
+				{"number of replications", sf.Replications == first.Replications},
 				{"horizon", sf.Horizon == first.Horizon},
 				{"number of shards", sf.Shards == first.Shards},
 			} {

@@ -84,7 +84,7 @@ func TestMergeRejects(t *testing.T) {
 		{"missing shard", good[:1], "replications 2, 3 missing (shard 1 of 2 not given)"},
 		{"duplicate", []string{good[0], good[0], good[1]}, "shard 0/2 given twice"},
 		{"other seed", []string{good[0], seed[0]}, "its seed differs"},
-		{"other scenario", []string{good[0], other[0]}, "its scenario differs"},
+		{"other scenario", []string{good[0], other[0]}, "its scenario (field "},
 		{"other split", []string{good[0], three[0]}, "its number of shards differs"},
 		{"a summary, not a shard", []string{notShard}, "summary.json: not a shard file"},
 		{"no file", nil, "no shard file given"},
@@ -171,4 +171,42 @@ func FuzzParseShard(f *testing.F) {
 			t.Errorf("accepted %+v", sf)
 		}
 	})
+}
+
+// TestMergeComparesContent: shards of one scenario run from two files of
+// other names, laid out and commented differently, merge into the whole
+// run; a scenario that differs in one figure is refused with that field
+// named.
+func TestMergeComparesContent(t *testing.T) {
+	dir := t.TempDir()
+	src, err := os.ReadFile("../../../scenarios/understaffed.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := filepath.Join(dir, "a.yaml")
+	b := filepath.Join(dir, "b.yaml")
+	c := filepath.Join(dir, "c.yaml")
+	reworded := "# the same scenario, commented otherwise\n" + strings.ReplaceAll(string(src), "# assumption", "# a guess")
+	expand := regexp.MustCompile(`(?m)^  expand: [0-9.]+`).FindStringIndex(string(src)) // the first: rates
+	if expand == nil {
+		t.Fatal("understaffed.yaml has no expand rate to change")
+	}
+	changed := string(src[:expand[0]]) + "  expand: 0.5" + string(src[expand[1]:])
+	for p, s := range map[string]string{a: string(src), b: reworded, c: changed} {
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fa := shards(t, dir, []string{"-scenario", a}, "0/2")
+	fb := shards(t, dir, []string{"-scenario", b}, "1/2")
+	fc := shards(t, dir, []string{"-scenario", c}, "1/2")
+	_, whole, _ := runCmd(t, "-scenario", a, "-horizon", "45d", "-replications", "4", "-progress", "never")
+	code, merged, errs := runCmd(t, "merge", fa[0], fb[0])
+	if code != exitOK || merged != whole {
+		t.Errorf("same content, other file: exit %d (%s); merged equal to the whole run: %v", code, errs, merged == whole)
+	}
+	code, _, errs = runCmd(t, "merge", fa[0], fc[0])
+	if want := "its scenario (field rates.expand) differs"; code != exitUsage || !strings.Contains(errs, want) {
+		t.Errorf("exit %d, stderr %q; want exit 2 and %q", code, errs, want)
+	}
 }
