@@ -3,7 +3,11 @@ package sim_test
 import (
 	"context"
 	"fmt"
+	"math"
+	"os"
 	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -112,6 +116,68 @@ func BenchmarkQueueDesign(b *testing.B) {
 				events += res.Events
 			}
 			b.ReportMetric(float64(events)/elapsed.Seconds(), "events/s")
+		})
+	}
+}
+
+// BenchmarkMemory runs every shipped scenario scaled to EVSIM_BENCH_DISKS
+// starting disks (1,000,000 by default; growth, the operator team and a
+// finite pool scaled alike), one replication, and reports the peak growth
+// of the live heap over the run, sampled after every window, per starting
+// disk and per disk slot the run ever held. EVSIM_BENCH_SCENARIOS, a
+// comma-separated list, picks scenarios.
+//
+//	go test -run XXX -bench Memory -benchtime 1x ./sim/
+//	EVSIM_BENCH_DISKS=10000000 go test -run XXX -bench Memory -benchtime 1x -timeout 2h ./sim/
+func BenchmarkMemory(b *testing.B) {
+	n := 1_000_000
+	if v, err := strconv.Atoi(os.Getenv("EVSIM_BENCH_DISKS")); err == nil && v > 0 {
+		n = v
+	}
+	names := scenarios.Names()
+	if v := os.Getenv("EVSIM_BENCH_SCENARIOS"); v != "" {
+		names = strings.Split(v, ",")
+	}
+	for _, name := range names {
+		b.Run(name, func(b *testing.B) {
+			sc, err := scenarios.Get(name, model.Default())
+			if err != nil {
+				b.Fatal(err)
+			}
+			cfg := *sc.Config
+			f := float64(n) / float64(max(cfg.Disks, 1))
+			cfg.Disks = n
+			cfg.CreationsPerDay *= f
+			if cfg.Agents > 0 {
+				cfg.Agents = int(math.Ceil(float64(cfg.Agents) * f))
+			}
+			if !math.IsInf(cfg.PoolGiB, 1) {
+				cfg.PoolGiB *= f
+			}
+			cfg.Replications = 1
+			var peak uint64
+			var slots, events int64
+			for b.Loop() {
+				runtime.GC()
+				var ms runtime.MemStats
+				runtime.ReadMemStats(&ms)
+				base := ms.HeapAlloc
+				peak = 0
+				sum, err := sim.Run(context.Background(), &cfg, sim.Options{Workers: 1, Progress: func(float64) {
+					runtime.ReadMemStats(&ms)
+					if ms.HeapAlloc > base && ms.HeapAlloc-base > peak {
+						peak = ms.HeapAlloc - base
+					}
+				}})
+				if err != nil {
+					b.Fatal(err)
+				}
+				slots, events = sum.Results[0].Slots, sum.Events
+			}
+			b.ReportMetric(float64(peak)/float64(n), "B/disk")
+			b.ReportMetric(float64(peak)/float64(slots), "B/slot")
+			b.ReportMetric(float64(slots)/float64(n), "slots/disk")
+			b.ReportMetric(float64(events), "events")
 		})
 	}
 }

@@ -176,20 +176,16 @@ func TestTicketQueueFIFO(t *testing.T) {
 		c.Service = FixedDist(2)
 		r := newRep(newPlan(c), 0)
 		r.measuring = true
-		for range 3 {
-			i := r.newDisk()
-			r.openTicket(&r.disks[i], 0)
+		for k := range 3 {
+			i := r.newDisk(uint64(k))
+			r.openTicket(r.disks.at(i), 0)
 		}
 		for k, w := range tc.waits {
 			if r.waits[k] != w {
 				t.Errorf("%d agents: ticket %d waited %g, want %g", tc.agents, k, r.waits[k], w)
 			}
 		}
-		var busy float64
-		for _, b := range r.busy {
-			busy += b[1] - b[0]
-		}
-		if busy != tc.busy {
+		if busy := r.busyTime; busy != tc.busy {
 			t.Errorf("%d agents: busy %g hours, want %g", tc.agents, busy, tc.busy)
 		}
 	}
@@ -401,10 +397,55 @@ func TestGlobalQueueAgrees(t *testing.T) {
 	}
 }
 
-// TestDiskSize guards the memory budget: a fleet disk is 40 bytes, so a
-// million disks with the slice's slack stay well under 64 bytes each.
+// TestDiskSize guards the memory budget: a fleet disk is 48 bytes (40 of
+// state, 8 of its random stream), kept in chunks that are never copied, so
+// a fleet that grows by a quarter over its run stays under 64 bytes per
+// starting disk.
 func TestDiskSize(t *testing.T) {
-	if n := unsafe.Sizeof(disk{}); n > 40 {
-		t.Errorf("a disk takes %d bytes, want at most 40", n)
+	if n := unsafe.Sizeof(disk{}); n > 48 {
+		t.Errorf("a disk takes %d bytes, want at most 48", n)
+	}
+}
+
+// TestStoreNeverMoves: a slot's address stays the same while the fleet
+// grows chunk after chunk (a disk's random stream is drawn through it).
+func TestStoreNeverMoves(t *testing.T) {
+	var s store
+	first := s.at(s.add())
+	first.rng = 42
+	for range 3*chunkLen + 5 {
+		s.add()
+	}
+	if s.at(0) != first || first.rng != 42 {
+		t.Error("slot 0 moved as the store grew")
+	}
+	if s.n != 3*chunkLen+6 || len(s.chunks) != 4 {
+		t.Errorf("%d slots in %d chunks; want %d in 4", s.n, len(s.chunks), 3*chunkLen+6)
+	}
+}
+
+// TestAgentPoolMatchesScan: the agent pool assigns every ticket the start
+// time the scan of every agent's free time gives, for teams of several
+// sizes and tickets arriving in bursts.
+func TestAgentPoolMatchesScan(t *testing.T) {
+	for _, n := range []int{1, 2, 3, 7, 50} {
+		a := newAgentPool(n)
+		free := make([]float64, n)
+		tm := 0.0
+		for k := range 2000 {
+			tm += float64((k*7919)%13) / 4 // bursts: many tickets at once
+			svc := 1 + float64((k*104729)%17)
+			j := 0
+			for i := range free {
+				if free[i] < free[j] {
+					j = i
+				}
+			}
+			want := max(tm, free[j])
+			free[j] = want + svc
+			if got := a.assign(tm, svc); got != want {
+				t.Fatalf("%d agents, ticket %d at %g: starts at %g, want %g", n, k, tm, got, want)
+			}
+		}
 	}
 }

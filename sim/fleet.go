@@ -22,6 +22,7 @@ type disk struct {
 	_      uint8
 	tMain  float64
 	tBg    float64
+	rng    uint64 // the state of the disk's own random stream (see streams.go)
 }
 
 const (
@@ -153,18 +154,22 @@ type rep struct {
 	c    *core
 	cfg  *Config
 	idx  int
-	src  *rand.PCG
-	rng  *rand.Rand
+	src  diskSrc     // draws from the stream cur points at
+	cur  *uint64     // the stream being drawn from: a disk's, or growth
+	base uint64      // the start of the frame of the disk event under way
+	rng  *rand.Rand  // over src
 	dur  [][]sampler // per operation, per step
 	bgd  []sampler   // per operation (background)
 	rem  []sampler   // per status (customer remedy delay)
 	svc  sampler
 	size sampler
 
-	disks []disk
-	h     quad
-	seq   uint64
-	env   env
+	disks  store
+	growth uint64 // the growth process's stream
+	born   uint64 // disks the growth process created so far
+	h      quad
+	seq    uint64
+	env    env
 
 	measuring bool
 	warm      float64
@@ -174,9 +179,9 @@ type rep struct {
 	capacity    float64
 	exhaustedAt float64
 
-	agents   []float64
+	agents   agentPool
 	openDone fheap
-	busy     [][2]float64 // agent intervals
+	busyTime float64 // agent hours within the warm-up's end and the horizon
 
 	res         *Result
 	occ         []float64
@@ -201,8 +206,10 @@ type rep struct {
 func newRep(p *plan, idx int) *rep {
 	cfg := p.cfg
 	r := &rep{p: p, c: p.c, cfg: cfg, idx: idx}
-	r.src = rand.NewPCG(cfg.Seed, uint64(idx)+1)
+	r.src = diskSrc{r}
 	r.rng = rand.New(r.src)
+	r.growth = streamSeed(cfg.Seed, uint64(idx), tagGrowth)
+	r.cur = &r.growth
 	r.dur = make([][]sampler, len(p.c.ops))
 	r.bgd = make([]sampler, len(p.c.ops))
 	for i, o := range p.c.ops {
@@ -228,7 +235,7 @@ func newRep(p *plan, idx int) *rep {
 	r.env = env{power: p.allOn, nServers: p.nServers, operator: true, maxSnaps: 255, maxBacks: 255, minSize: 1, maxSize: 1<<32 - 1}
 	r.capacity = cfg.PoolGiB
 	r.exhaustedAt = -1
-	r.agents = make([]float64, cfg.Agents)
+	r.agents = newAgentPool(cfg.Agents)
 	r.horizon = cfg.Horizon
 	r.warm = cfg.Warmup
 	nOps := len(p.c.ops)
@@ -237,7 +244,6 @@ func newRep(p *plan, idx int) *rep {
 		Started: make([]int64, nOps), Failed: make([]int64, nOps), Rejected: make([]int64, nOps)}
 	r.res.Transitions = make([]int64, len(r.tt.edges))
 	r.occ = make([]float64, p.c.nStatus)
-	r.disks = make([]disk, 0, cfg.Disks+cfg.Disks/8+16)
 	for k := 0; ; k++ {
 		t := float64(k) * cfg.SampleInterval
 		if t > cfg.Horizon*(1-1e-12) {
@@ -254,7 +260,7 @@ func newRep(p *plan, idx int) *rep {
 }
 
 func (r *rep) emit(i uint32, t float64, a model.Action) {
-	d := &r.disks[i]
+	d := r.disks.at(i)
 	a.Disk = 0
 	r.trace(TraceEvent{Time: t, Disk: int(i), Action: a, After: d.toModel(),
 		Config: model.DiskConfig{Shared: d.flags&dShared != 0, System: d.flags&dSystem != 0, Size: int(max(d.size, 1))}})
@@ -326,6 +332,7 @@ func (r *rep) pickArg(d *disk, op model.OpID) uint8 {
 	if n == 0 {
 		return 0
 	}
+	r.use(slotArg)
 	k := r.rng.IntN(n)
 	for ; k > 0; k-- {
 		set &= set - 1
@@ -336,6 +343,7 @@ func (r *rep) pickArg(d *disk, op model.OpID) uint8 {
 // samplePower decides whether the disk's servers are stopped when a
 // request that looks at power arrives.
 func (r *rep) samplePower(i uint32, d *disk, t float64) {
+	r.use(slotPower)
 	off := r.rng.Float64() < r.cfg.ServersStopped
 	if off == (d.fl&fOff != 0) {
 		return
@@ -367,6 +375,7 @@ func (r *rep) settle(d *disk, t float64) {
 			d.next, d.tMain = evTicket, t
 			return
 		case ByCustomer:
+			r.use(slotRemedy)
 			d.next, d.tMain = evRemedy, t+r.rem[st].draw()
 			return
 		}
@@ -390,10 +399,12 @@ func (r *rep) request(d *disk, t float64) {
 		d.next, d.tMain = evNone, inf
 		return
 	}
+	r.use(slotTime)
 	dt := distuv.Exponential{Rate: lam, Src: r.src}.Rand()
 	ops := r.p.reqOps[kind][d.status]
 	op := ops[0].op
 	if len(ops) > 1 {
+		r.use(slotOp)
 		u := r.rng.Float64() * lam
 		for _, x := range ops {
 			op = x.op
@@ -408,8 +419,10 @@ func (r *rep) request(d *disk, t float64) {
 // schedule draws the duration and outcome of the disk's current step.
 func (r *rep) schedule(d *disk, t float64, forceFail bool) {
 	op := d.op
+	r.use(slotDuration)
 	d.tMain = t + r.dur[op][d.step].draw()
 	d.next = evStep
+	r.use(slotFail)
 	if forceFail || (r.p.stepQ[op] > 0 && r.rng.Float64() < r.p.stepQ[op]) {
 		d.fl |= fFailNext
 	} else {
@@ -435,7 +448,8 @@ func (r *rep) coupled(d *disk) bool {
 // advance runs disk i's own events before end, stopping at the first one
 // that touches shared state, which it queues.
 func (r *rep) advance(i uint32, end float64) {
-	d := &r.disks[i]
+	d := r.disks.at(i)
+	r.cur = &d.rng
 	for {
 		if d.tBg < d.tMain {
 			if d.tBg >= end {
@@ -496,7 +510,9 @@ func (r *rep) startOp(i uint32, d *disk, op model.OpID, arg uint8, t float64, fo
 	case stepped:
 		r.schedule(d, t, forceFail)
 	case o.background:
+		r.use(slotBgDuration)
 		d.tBg = t + r.bgd[op].draw()
+		r.use(slotBgFail)
 		if r.p.stepQ[op] > 0 && r.rng.Float64() < r.p.stepQ[op] {
 			d.fl |= fBgFail
 		} else {
@@ -510,6 +526,18 @@ func (r *rep) startOp(i uint32, d *disk, op model.OpID, arg uint8, t float64, fo
 
 // mainEvent processes the event at tMain of disk i.
 func (r *rep) mainEvent(i uint32, d *disk, t float64) {
+	r.cur = &d.rng
+	if d.next != evGone {
+		// The event draws from its own frame of the disk's stream (see
+		// streams.go); a gone disk's slot may hold a new disk after it.
+		base := d.rng
+		r.base = base
+		defer func() { d.rng = base + frameStep }()
+	}
+	r.mainEventIn(i, d, t)
+}
+
+func (r *rep) mainEventIn(i uint32, d *disk, t float64) {
 	r.res.Events++
 	switch d.next {
 	case evRequest:
@@ -605,11 +633,16 @@ func (r *rep) mainEvent(i uint32, d *disk, t float64) {
 			r.res.Deleted++
 		}
 		recreate := d.fl&fRecreate != 0
+		var child uint64
+		if recreate {
+			r.use(slotChild)
+			child = streamSeed(r.rng.Uint64(), tagChild)
+		}
 		d.fl = 0
 		d.next, d.tMain, d.tBg = evNone, inf, inf
 		r.free = append(r.free, i)
 		if recreate {
-			r.create(t)
+			r.create(t, child)
 		}
 	}
 }
@@ -630,18 +663,14 @@ func (r *rep) refused(t float64) {
 	}
 }
 
-// openTicket hands the disk to the first agent free, in FIFO order.
+// openTicket hands the disk to the first agent free, in FIFO order; the
+// service time comes from the disk's stream.
 func (r *rep) openTicket(d *disk, t float64) {
-	j := 0
-	for k := 1; k < len(r.agents); k++ {
-		if r.agents[k] < r.agents[j] {
-			j = k
-		}
-	}
-	start := max(t, r.agents[j])
-	done := start + r.svc.draw()
-	r.agents[j] = done
-	r.busy = append(r.busy, [2]float64{start, done})
+	r.use(slotService)
+	svc := r.svc.draw()
+	start := r.agents.assign(t, svc)
+	done := start + svc
+	r.busyTime += overlap(start, done, r.warm, r.horizon)
 	r.openDone.push(done)
 	if r.measuring {
 		r.res.TicketsOpened++
@@ -651,33 +680,41 @@ func (r *rep) openTicket(d *disk, t float64) {
 	d.next, d.tMain = evOperator, done
 }
 
-// newDisk appends a disk slot with attributes drawn from the fleet mix.
-func (r *rep) newDisk() uint32 {
+// newDisk takes a disk slot (a deleted disk's, or a new one), gives it
+// the stream seed and draws its attributes from the fleet mix with it. It
+// leaves the new disk's stream the one drawn from.
+func (r *rep) newDisk(seed uint64) uint32 {
+	var i uint32
+	if n := len(r.free); n > 0 {
+		i = r.free[n-1]
+		r.free = r.free[:n-1]
+	} else {
+		i = r.disks.add()
+	}
+	d := r.disks.at(i)
+	d.rng = seed
+	r.cur, r.base = &d.rng, seed
 	var fl uint8
+	r.use(slotShared)
 	if r.rng.Float64() < r.cfg.Shared {
 		fl |= dShared
 	}
+	r.use(slotSystem)
 	if r.rng.Float64() < r.cfg.System {
 		fl |= dSystem
 	}
+	r.use(slotSize)
 	size := r.size.draw()
 	max := float64(r.cfg.Spec.Limits.DataSize)
 	if fl&dSystem != 0 {
 		max = float64(r.cfg.Spec.Limits.SystemSize)
 	}
 	sz := uint32(math.Max(1, math.Min(max, math.Round(size))))
-	d := disk{
+	*d = disk{
 		dstate: dstate{status: model.NoDisk, op: model.NoOp, bg: model.NoOp, flags: fl, size: sz},
-		tMain:  inf, tBg: inf,
+		tMain:  inf, tBg: inf, rng: d.rng,
 	}
-	if n := len(r.free); n > 0 {
-		i := r.free[n-1]
-		r.free = r.free[:n-1]
-		r.disks[i] = d
-		return i
-	}
-	r.disks = append(r.disks, d)
-	return uint32(len(r.disks) - 1)
+	return i
 }
 
 func (r *rep) mixOp() model.OpID {
@@ -685,6 +722,7 @@ func (r *rep) mixOp() model.OpID {
 	if len(ops) == 1 {
 		return ops[0]
 	}
+	r.use(slotMix)
 	u := r.rng.Float64() * r.p.mixCum[len(ops)-1]
 	for k, c := range r.p.mixCum {
 		if u < c {
@@ -694,12 +732,13 @@ func (r *rep) mixOp() model.OpID {
 	return ops[len(ops)-1]
 }
 
-// create makes a new disk at t with an operation of the growth mix; the
-// pool must hold its size or the creation fails into the operation's
-// failure target.
-func (r *rep) create(t float64) uint32 {
-	i := r.newDisk()
-	d := &r.disks[i]
+// create makes a new disk at t, its stream seeded with seed, with an
+// operation of the growth mix; the pool must hold its size or the creation
+// fails into the operation's failure target.
+func (r *rep) create(t float64, seed uint64) uint32 {
+	i := r.newDisk(seed)
+	d := r.disks.at(i)
+	defer func() { d.rng = seed + frameStep }()
 	op := r.mixOp()
 	arg := r.pickArg(d, op)
 	r.res.Events++
@@ -726,12 +765,16 @@ func (r *rep) create(t float64) uint32 {
 	return i
 }
 
-// initial creates a starting disk at time 0 through the model's own
+// initial creates starting disk k at time 0 through the model's own
 // transitions: a creation that succeeds and, for an In-use disk, an attach
 // to its first server. None of it is counted.
-func (r *rep) initial(inUse bool) {
-	i := r.newDisk()
-	d := &r.disks[i]
+func (r *rep) initial(k int) {
+	seed := streamSeed(r.cfg.Seed, uint64(r.idx), tagStart, uint64(k))
+	i := r.newDisk(seed)
+	d := r.disks.at(i)
+	defer func() { d.rng = seed + frameStep }()
+	r.use(slotInUse)
+	inUse := r.rng.Float64() < r.cfg.InUse
 	if float64(r.used+int64(d.size)) <= r.capacity {
 		r.take(int64(d.size))
 		d.fl |= fHolds
@@ -778,7 +821,7 @@ func (r *rep) initial(inUse bool) {
 func (r *rep) run(ctx context.Context, tick func(hours float64)) *Result {
 	cfg := r.cfg
 	for k := 0; k < cfg.Disks; k++ {
-		r.initial(r.rng.Float64() < cfg.InUse)
+		r.initial(k)
 	}
 	r.recordUpTo(0)
 	if cfg.CreationsPerDay > 0 {
@@ -803,12 +846,12 @@ func (r *rep) run(ctx context.Context, tick func(hours float64)) *Result {
 			ev := r.h.pop()
 			r.recordUpTo(ev.t)
 			if ev.id == growthID {
-				n := r.create(ev.t)
+				n := r.create(ev.t, r.growthSeed())
 				r.pushGrowth(ev.t)
 				r.advance(n, end)
 				continue
 			}
-			d := &r.disks[ev.id]
+			d := r.disks.at(ev.id)
 			r.mainEvent(ev.id, d, ev.t)
 			r.advance(ev.id, end)
 		}
@@ -851,8 +894,20 @@ func windows(cfg *Config) []float64 {
 	return out[:j]
 }
 
+// growthSeed returns the stream seed of the next disk the growth process
+// creates.
+func (r *rep) growthSeed() uint64 {
+	r.born++
+	return streamSeed(r.cfg.Seed, uint64(r.idx), tagGrowthDisk, r.born-1)
+}
+
+// pushGrowth queues the growth process's next creation, drawn from its
+// own stream.
 func (r *rep) pushGrowth(t float64) {
+	prev := r.cur
+	r.cur = &r.growth
 	dt := distuv.Exponential{Rate: r.cfg.CreationsPerDay / 24, Src: r.src}.Rand()
+	r.cur = prev
 	r.h.push(event{t: t + dt, seq: r.seq, id: growthID})
 	r.seq++
 }
@@ -860,12 +915,16 @@ func (r *rep) pushGrowth(t float64) {
 // sweep advances every disk to end or to its first event that touches
 // shared state.
 func (r *rep) sweep(end float64) {
-	for i := range r.disks {
-		d := &r.disks[i]
-		if d.tMain >= end && d.tBg >= end {
-			continue
+	for c, ch := range r.disks.chunks {
+		base := c * chunkLen
+		n := min(chunkLen, r.disks.n-base)
+		for j := range n {
+			d := &ch[j]
+			if d.tMain >= end && d.tBg >= end {
+				continue
+			}
+			r.advance(uint32(base+j), end)
 		}
-		r.advance(uint32(i), end)
 	}
 }
 
@@ -911,7 +970,7 @@ func (r *rep) recordUpTo(t float64) {
 func (r *rep) finish(T float64) {
 	res := r.res
 	res.End = T
-	res.Slots = int64(len(r.disks))
+	res.Slots = int64(r.disks.n)
 	if T < r.horizon {
 		res.Partial = true
 	}
@@ -946,15 +1005,18 @@ func (r *rep) finish(T float64) {
 	for s := range r.occ {
 		res.Occupancy[s] = (r.occ[s] + float64(counts[s])*T) / span
 	}
-	if len(r.agents) > 0 {
-		var busy float64
-		for _, b := range r.busy {
-			lo, hi := max(b[0], r.warm), min(b[1], T)
-			if hi > lo {
-				busy += hi - lo
+	if r.agents.size > 0 {
+		// Tickets added their time up to the horizon; a run stopped
+		// earlier takes back what lies past T, of tickets still open.
+		busy := r.busyTime
+		if T < r.horizon {
+			for _, b := range r.agents.busy {
+				if b.done > T {
+					busy -= overlap(b.start, b.done, r.warm, r.horizon) - overlap(b.start, b.done, r.warm, T)
+				}
 			}
 		}
-		res.Utilisation = busy / (float64(len(r.agents)) * span)
+		res.Utilisation = busy / (float64(r.agents.size) * span)
 	}
 	res.Waits = r.waits
 	if n := len(r.waits); n > 0 {
@@ -973,7 +1035,7 @@ func (r *rep) finish(T float64) {
 func (r *rep) runGlobal(end float64) {
 	if !r.globalInit {
 		r.globalInit = true
-		for i := range r.disks {
+		for i := range r.disks.n {
 			r.pushNext(uint32(i))
 		}
 	}
@@ -981,12 +1043,12 @@ func (r *rep) runGlobal(end float64) {
 		ev := r.h.pop()
 		r.recordUpTo(ev.t)
 		if ev.id == growthID {
-			n := r.create(ev.t)
+			n := r.create(ev.t, r.growthSeed())
 			r.pushGrowth(ev.t)
 			r.pushNext(n)
 			continue
 		}
-		d := &r.disks[ev.id]
+		d := r.disks.at(ev.id)
 		if d.tBg < d.tMain {
 			r.bgEvent(ev.id, d)
 		} else {
@@ -997,7 +1059,7 @@ func (r *rep) runGlobal(end float64) {
 }
 
 func (r *rep) pushNext(i uint32) {
-	d := &r.disks[i]
+	d := r.disks.at(i)
 	if t := min(d.tMain, d.tBg); t < inf {
 		r.h.push(event{t: t, seq: r.seq, id: i})
 		r.seq++

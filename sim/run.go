@@ -23,8 +23,9 @@ type Options struct {
 }
 
 // Run simulates cfg.Replications replications of the fleet and combines
-// them in replication order. Replication i draws from the PCG stream
-// (cfg.Seed, i+1) alone, so the result depends on the config only.
+// them in replication order. Replication i draws from streams derived
+// from (cfg.Seed, i) alone (one per disk, see the package comment), so the
+// result depends on the config only.
 //
 // When ctx is cancelled, the replications under way stop at the end of
 // their current window and those not started are skipped; the summary of
@@ -38,7 +39,8 @@ func Run(ctx context.Context, cfg *Config, opt Options) (*Summary, error) {
 }
 
 // RunRange simulates replications lo to hi-1 of cfg, each exactly as
-// [Run] would (replication i draws from the stream (cfg.Seed, i+1)), and
+// [Run] would (replication i draws from streams derived from (cfg.Seed,
+// i)), and
 // returns their results in replication order; a replication skipped
 // because ctx was cancelled is nil. [Summarise] combines results gathered
 // this way, from one machine or many, into the summary Run gives.

@@ -293,7 +293,7 @@ func writeSweepTable(w io.Writer, r *sweepReport, partial bool) {
 	} else {
 		fmt.Fprintf(w, "%s per point, %s measured each after a %s warm-up, seed %d at every point\n",
 			plural(r.Replications, "replication"), hours(r.Horizon-r.Warmup), hours(r.Warmup), r.Seed)
-		fmt.Fprintln(w, "(common random numbers: differences between points are not noise of the seeds).")
+		fmt.Fprintln(w, "(common random numbers: every disk draws the same numbers at every point, so differences between points are far less noisy than with other seeds).")
 	}
 	fmt.Fprintln(w, "a ± b: mean over replications and the half-width of its 95% confidence interval.")
 	fmt.Fprintln(w)
