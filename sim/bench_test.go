@@ -181,3 +181,31 @@ func BenchmarkMemory(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkAgents runs the baseline (one replication, 20,000 disks, a
+// year) with operator teams of 2,000 and 200,000 agents: no ticket waits
+// with either, so the results are identical, and the time a ticket costs
+// must not grow with the team.
+//
+//	go test -run XXX -bench Agents -benchtime 1x -count 3 ./sim/
+func BenchmarkAgents(b *testing.B) {
+	sc, err := scenarios.Get("baseline", model.Default())
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, agents := range []int{2000, 200000} {
+		b.Run(fmt.Sprintf("agents=%d", agents), func(b *testing.B) {
+			cfg := *sc.Config
+			cfg.Replications, cfg.Agents = 1, agents
+			var tickets float64
+			for b.Loop() {
+				sum, err := sim.Run(context.Background(), &cfg, sim.Options{Workers: 1})
+				if err != nil {
+					b.Fatal(err)
+				}
+				tickets = sum.Tickets.Opened.Mean
+			}
+			b.ReportMetric(tickets, "tickets/day")
+		})
+	}
+}

@@ -55,6 +55,8 @@ type Fleet struct {
 	birth  []float64        // disks per hour entering each state by growth
 	newP   []float64        // distribution of a new disk; nil if the fleet creates none
 	expm   map[float64]*mat.Dense
+
+	waitChance, waitLoad float64 // see WaitBound
 }
 
 type weighted struct {
@@ -115,8 +117,9 @@ func sizeLimit(spec *model.Spec, system bool) int {
 }
 
 // Reasons lists why cfg has no exact answer, in a stable order; it is
-// empty when Build can solve the scenario (up to the chain's size, which
-// only Build finds out).
+// empty when Build can solve the scenario, up to what only Build finds
+// out: the chain's size and, when the operator team may be short, the
+// chance that a ticket waits (see [Fleet.WaitBound]).
 func Reasons(cfg *sim.Config) []string {
 	spec := cfg.Spec
 	var out []string
@@ -169,12 +172,6 @@ func Reasons(cfg *sim.Config) []string {
 	if tickets {
 		if cfg.Service.Kind != sim.Exponential {
 			add(fmt.Sprintf("service time of the operator team is %s", cfg.Service.Kind))
-		}
-		switch {
-		case cfg.CreationsPerDay > 0:
-			add(fmt.Sprintf("tickets may wait for the %s of operator.agents: the fleet grows (growth.creations_per_day), so more disks than agents may need one at once", plural(cfg.Agents, "agent")))
-		case cfg.Agents < cfg.Disks:
-			add(fmt.Sprintf("tickets may wait: %s (operator.agents) for %d disks (fleet.disks)", plural(cfg.Agents, "agent"), cfg.Disks))
 		}
 	}
 	if !math.IsInf(cfg.PoolGiB, 1) {
@@ -246,6 +243,16 @@ func Reasons(cfg *sim.Config) []string {
 				}
 				add(fmt.Sprintf("a %s disk of %d GiB may reach its size limit of %d GiB within the horizon (probability %.2g): the chain leaves sizes out", kind, size, limit, tail))
 			}
+		}
+	}
+	if len(out) > 0 && mayWait(cfg) {
+		// Build bounds the chance of a wait on the chain, which needs
+		// the rest of the scenario Markovian.
+		switch {
+		case cfg.CreationsPerDay > 0:
+			add(fmt.Sprintf("tickets may wait for the %s of operator.agents: the fleet grows (growth.creations_per_day), so more disks than agents may need one at once", plural(cfg.Agents, "agent")))
+		default:
+			add(fmt.Sprintf("tickets may wait: %s (operator.agents) for %d disks (fleet.disks)", plural(cfg.Agents, "agent"), cfg.Disks))
 		}
 	}
 	return out
@@ -364,6 +371,10 @@ func Build(cfg *sim.Config) (*Fleet, error) {
 			f.newP[j] += w.p
 			f.birth[j] += lam * w.p
 		}
+	}
+	f.boundWaits()
+	if f.waitChance > MaxWaitChance {
+		return nil, &NotMarkovianError{Reasons: []string{waitReason(cfg, f.waitChance, f.waitLoad)}}
 	}
 	return f, nil
 }

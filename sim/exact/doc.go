@@ -10,8 +10,12 @@
 // status process is a CTMC when every duration in play is exponential
 // (steps, background operations, customer reaction times, the operator's
 // service time) and disks do not interact: the pool is unlimited and no
-// ticket ever waits for an agent (the team has at least as many agents as
-// the fleet can have disks, which needs a fleet that does not grow). The
+// ticket ever waits for an agent. Where the team is smaller than the fleet
+// can be (a fleet that grows, or fewer agents than disks), Build bounds
+// the chance that a ticket waits within the horizon (the Chernoff bound
+// on the Poisson tail of the offered load, see [Fleet.WaitBound]) and
+// answers when it is at most [MaxWaitChance]: the answer is then exact up
+// to that chance, which cmd/sim -exact prints. The
 // chain must also stay small enough for dense solvers: snapshot counts
 // that go down as well as up (up to 255) and disk sizes near their limit
 // are out of reach. Otherwise Build returns a

@@ -364,8 +364,82 @@ func TestReasonsOneAtATime(t *testing.T) {
 		cfg := load(t, "markov-check")
 		tc.change(cfg)
 		got := Reasons(cfg)
+		if strings.HasPrefix(tc.want, "tickets may wait") {
+			// Build bounds the chance of a wait on the chain: too high here.
+			if len(got) != 0 {
+				t.Errorf("reasons %q; want none before Build bounds the waits", got)
+			}
+			_, err := Build(cfg)
+			var nm *NotMarkovianError
+			if !errors.As(err, &nm) || len(nm.Reasons) != 1 || !strings.Contains(nm.Reasons[0], "tickets may wait for the 3 agents of operator.agents: the chance that one does within the horizon is bounded only by") {
+				t.Errorf("Build: %v; want the chance of a wait", err)
+			}
+			continue
+		}
 		if len(got) != 1 || !strings.Contains(got[0], tc.want) {
 			t.Errorf("reasons %q; want one containing %q", got, tc.want)
+		}
+	}
+}
+
+// withOperator is markov-check with customer service resetting disks in
+// Expansion failed: a team of the given size, 12 hours a ticket, and the
+// fleet growing.
+func withOperator(t *testing.T, agents int) *sim.Config {
+	cfg := load(t, "markov-check")
+	spec := cfg.Spec
+	ef, _ := spec.StatusByName("Expansion failed")
+	reset, _ := spec.OpByName("reset_status")
+	cfg.Remedies = append([]sim.Remedy(nil), cfg.Remedies...)
+	cfg.Remedies[ef] = sim.Remedy{By: sim.ByOperator, Ops: []model.OpID{reset}}
+	cfg.Agents, cfg.Service = agents, sim.ExpDist(12)
+	return cfg
+}
+
+// TestWaitBound: a growing fleet whose operator team is large enough gets
+// an exact answer, with the chance that a ticket waits bounded far below
+// MaxWaitChance, and the simulation agrees with it; a team of one does
+// not, and the simulation shows tickets waiting.
+func TestWaitBound(t *testing.T) {
+	cfg := withOperator(t, 40)
+	f, err := Build(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chance, load := f.WaitBound()
+	t.Logf("40 agents: wait chance at most %g, offered load up to %g Erlangs", chance, load)
+	if !(chance < MaxWaitChance) || !(load > 0.05) || !(load < 40) {
+		t.Errorf("wait chance %g, offered load %g; want a chance below %g and a load between 0.05 and 40", chance, load, MaxWaitChance)
+	}
+	st, sum := compare(t, cfg, cfg)
+	if bad, n := outside(t, st, sum.Replications); len(bad) > 0 {
+		t.Errorf("outside the %.2f half-width bound: %v", bound(sum.Replications, n), bad)
+	}
+	if sum.Tickets.Opened.Mean == 0 {
+		t.Error("no ticket opened: the test needs some")
+	}
+	one := withOperator(t, 1)
+	if _, err := Build(one); err == nil || !strings.Contains(err.Error(), "bounded only by") {
+		t.Errorf("one agent: Build %v; want the wait chance as the reason", err)
+	}
+	one.Replications = 4
+	s1, err := sim.Run(context.Background(), one, sim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s1.Tickets.WaitP99.Mean == 0 {
+		t.Error("one agent: no ticket waited, yet the bound refused")
+	}
+}
+
+// TestPoissonTail: the bound is above the Poisson tail it bounds.
+func TestPoissonTail(t *testing.T) {
+	for _, m := range []float64{0.01, 0.5, 3, 20, 150} {
+		for _, c := range []float64{1, 2, 5, 30, 200, 2000} {
+			exact := 1 - distuv.Poisson{Lambda: m}.CDF(c-1)
+			if b := poissonTail(m, c); b < exact*(1-1e-9) || b > 1 {
+				t.Errorf("m %g, c %g: bound %g, tail %g", m, c, b, exact)
+			}
 		}
 	}
 }

@@ -29,6 +29,11 @@ type exactReport struct {
 	Statuses []exactStatus `json:"statuses,omitempty"`
 	Endings  []exactEnding `json:"endings,omitempty"`
 	MeanLife *float64      `json:"mean_life_h,omitempty"` // a new disk, until it is deleted or stuck for good
+	// WaitChance bounds the chance that a ticket waited for an agent
+	// within the horizon, up to which the answer is exact; Load is the
+	// largest offered load (disks holding an agent) the bound used.
+	WaitChance *float64 `json:"wait_chance_bound,omitempty"`
+	Load       *float64 `json:"offered_load_erlangs,omitempty"`
 	Flagged  []string      `json:"flagged,omitempty"`
 	Times    []exactTime   `json:"-"`
 }
@@ -109,6 +114,9 @@ func buildExact(cfg *sim.Config, sum *sim.Summary, times []exactTime) (*exactRep
 		return nil, err
 	}
 	r := &exactReport{Markovian: true, States: f.States()}
+	if chance, load := f.WaitBound(); load > 0 {
+		r.WaitChance, r.Load = &chance, &load
+	}
 	end := cfg.Horizon
 	if sum.Partial && sum.Measured > 0 {
 		end = cfg.Warmup + sum.Measured
@@ -204,6 +212,9 @@ func writeExact(w io.Writer, r *exactReport) {
 		return
 	}
 	fmt.Fprintf(w, "\nExact answer (continuous-time Markov chain of one disk, %d states)\n", r.States)
+	if r.WaitChance != nil {
+		fmt.Fprintf(w, "exact as long as no ticket waits for an agent: the chance that one does within the horizon is at most %.2g (Chernoff bound; at most %.3g disks hold an agent on average)\n", *r.WaitChance, *r.Load)
+	}
 	fmt.Fprintln(w, "diff: (simulated - exact) in half-widths of the 95% interval; beyond ±"+trim(r.Bound)+" (99.9% with a Bonferroni correction) is flagged with !")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	head := "status\tsimulated\texact\tdiff"

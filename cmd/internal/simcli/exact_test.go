@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -281,5 +282,32 @@ func TestExactAtOrder(t *testing.T) {
 	}
 	if len(row) < 7 || row[6] != "600.0" {
 		t.Errorf("In-use row %q; want 600.0 at 0d", row)
+	}
+}
+
+// TestExactWithOperator: a growing fleet with an operator team large
+// enough gets the exact answer with the bound on the chance that a ticket
+// waited printed.
+func TestExactWithOperator(t *testing.T) {
+	src, ok := scenarios.Source("markov-check")
+	if !ok {
+		t.Fatal("no markov-check")
+	}
+	old := "  Expansion failed:      # nobody either: the disk waits to be deleted\n    by: none\n"
+	if !strings.Contains(string(src), old) {
+		t.Fatal("markov-check's Expansion failed remedy is not where the test expects it")
+	}
+	text := strings.Replace(string(src), old, "  Expansion failed:\n    by: operator\n    ops: [reset_status]\n", 1) +
+		"\noperator:\n  agents: 40\n  service: {dist: exponential, mean: 12h}\n"
+	file := filepath.Join(t.TempDir(), "ops.yaml")
+	if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCmd(t, "-scenario", file, "-replications", "4", "-horizon", "60d", "-progress", "never", "-exact")
+	if code != exitOK && code != exitDiff {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !regexp.MustCompile(`exact as long as no ticket waits for an agent: the chance that one does within the horizon is at most [0-9.e+-]+ \(Chernoff bound`).MatchString(out) {
+		t.Errorf("no wait bound in:\n%s", out)
 	}
 }
