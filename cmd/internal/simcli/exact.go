@@ -32,10 +32,10 @@ type exactReport struct {
 	// WaitChance bounds the chance that a ticket waited for an agent
 	// within the horizon, up to which the answer is exact; Load is the
 	// largest offered load (disks holding an agent) the bound used.
-	WaitChance *float64 `json:"wait_chance_bound,omitempty"`
-	Load       *float64 `json:"offered_load_erlangs,omitempty"`
-	Flagged  []string      `json:"flagged,omitempty"`
-	Times    []exactTime   `json:"-"`
+	WaitChance *float64    `json:"wait_chance_bound,omitempty"`
+	Load       *float64    `json:"offered_load_erlangs,omitempty"`
+	Flagged    []string    `json:"flagged,omitempty"`
+	Times      []exactTime `json:"-"`
 }
 
 type exactStatus struct {
