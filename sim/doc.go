@@ -79,8 +79,10 @@
 // would give, at the cost of a queue only the rare coupling events enter:
 // at a million disks the engine touches each disk's 48 bytes in order, and
 // its hot loop keeps one disk in cache. A deleted disk's slot is reused.
-// Slots live in chunks of 4,096 that are never moved or copied, so memory
-// stays at the slots' own size however much the fleet grows.
+// Slots live in chunks of 4,096 that are never moved or copied, and so do
+// the coupling queue's 16-byte entries, so memory stays at the slots' own
+// size however much the fleet grows: at most 64 bytes per starting disk for
+// every shipped scenario at a million disks (BenchmarkMemory).
 //
 // # Randomness and statistics
 //

@@ -463,7 +463,7 @@ func (r *rep) advance(i uint32, end float64) {
 			return
 		}
 		if r.coupled(d) {
-			r.h.push(event{t: t, seq: r.seq, id: i})
+			r.h.push(event{t: t, seq: uint32(r.seq), id: i})
 			r.seq++
 			return
 		}
@@ -908,7 +908,7 @@ func (r *rep) pushGrowth(t float64) {
 	r.cur = &r.growth
 	dt := distuv.Exponential{Rate: r.cfg.CreationsPerDay / 24, Src: r.src}.Rand()
 	r.cur = prev
-	r.h.push(event{t: t + dt, seq: r.seq, id: growthID})
+	r.h.push(event{t: t + dt, seq: uint32(r.seq), id: growthID})
 	r.seq++
 }
 
@@ -1061,7 +1061,7 @@ func (r *rep) runGlobal(end float64) {
 func (r *rep) pushNext(i uint32) {
 	d := r.disks.at(i)
 	if t := min(d.tMain, d.tBg); t < inf {
-		r.h.push(event{t: t, seq: r.seq, id: i})
+		r.h.push(event{t: t, seq: uint32(r.seq), id: i})
 		r.seq++
 	}
 }

@@ -2,10 +2,12 @@ package sim
 
 // event is an entry of the coupling queue: a disk (or the growth stream)
 // whose next event needs the fleet's shared state, at time t. Equal times
-// are ordered by seq, the order in which the entries were pushed.
+// are ordered by seq, the order in which the entries were pushed (it wraps
+// after 2^32 pushes, which only matters for two entries of the very same
+// time pushed that far apart). 16 bytes.
 type event struct {
 	t   float64
-	seq uint64
+	seq uint32
 	id  uint32
 }
 
@@ -16,32 +18,53 @@ func (a *event) less(b *event) bool {
 	return a.seq < b.seq
 }
 
+// quadChunkBits sets the entries a chunk of the queue holds: 4,096, 64
+// KiB.
+const quadChunkBits = 12
+
+const quadChunk = 1 << quadChunkBits
+
 // quad is a 4-ary min-heap of events: shallower than a binary heap, and its
-// four children share a cache line or two.
-type quad struct{ e []event }
+// four children share a cache line. Its entries live in chunks that are
+// never copied: a queue that grows leaves no old array behind, and the
+// chunks are kept for the next window.
+type quad struct {
+	c [][]event
+	n int
+}
 
-func (h *quad) len() int { return len(h.e) }
+func (h *quad) len() int { return h.n }
 
-func (h *quad) top() *event { return &h.e[0] }
+func (h *quad) at(i int) *event { return &h.c[i>>quadChunkBits][i&(quadChunk-1)] }
+
+func (h *quad) top() *event { return h.at(0) }
 
 func (h *quad) push(x event) {
-	h.e = append(h.e, x)
-	i := len(h.e) - 1
+	if h.n == len(h.c)*quadChunk {
+		h.c = append(h.c, make([]event, quadChunk))
+	}
+	i := h.n
+	h.n++
 	for i > 0 {
 		p := (i - 1) / 4
-		if !h.e[i].less(&h.e[p]) {
+		pe := h.at(p)
+		if !x.less(pe) {
 			break
 		}
-		h.e[i], h.e[p] = h.e[p], h.e[i]
+		*h.at(i) = *pe
 		i = p
 	}
+	*h.at(i) = x
 }
 
 func (h *quad) pop() event {
-	x := h.e[0]
-	n := len(h.e) - 1
-	h.e[0] = h.e[n]
-	h.e = h.e[:n]
+	top := *h.at(0)
+	h.n--
+	n := h.n
+	if n == 0 {
+		return top
+	}
+	x := *h.at(n)
 	i := 0
 	for {
 		c := 4*i + 1
@@ -49,18 +72,20 @@ func (h *quad) pop() event {
 			break
 		}
 		m := c
+		me := h.at(c)
 		for j := c + 1; j < c+4 && j < n; j++ {
-			if h.e[j].less(&h.e[m]) {
-				m = j
+			if je := h.at(j); je.less(me) {
+				m, me = j, je
 			}
 		}
-		if !h.e[m].less(&h.e[i]) {
+		if !me.less(&x) {
 			break
 		}
-		h.e[i], h.e[m] = h.e[m], h.e[i]
+		*h.at(i) = *me
 		i = m
 	}
-	return x
+	*h.at(i) = x
+	return top
 }
 
 // fheap is a min-heap of times (the completion times of open tickets).
