@@ -527,14 +527,17 @@ func (r *rep) startOp(i uint32, d *disk, op model.OpID, arg uint8, t float64, fo
 // mainEvent processes the event at tMain of disk i.
 func (r *rep) mainEvent(i uint32, d *disk, t float64) {
 	r.cur = &d.rng
-	if d.next != evGone {
-		// The event draws from its own frame of the disk's stream (see
-		// streams.go); a gone disk's slot may hold a new disk after it.
-		base := d.rng
-		r.base = base
-		defer func() { d.rng = base + frameStep }()
+	if d.next == evGone {
+		// The slot may hold a new disk after this event.
+		r.mainEventIn(i, d, t)
+		return
 	}
+	// The event draws from its own frame of the disk's stream (see
+	// streams.go).
+	base := d.rng
+	r.base = base
 	r.mainEventIn(i, d, t)
+	d.rng = base + frameStep
 }
 
 func (r *rep) mainEventIn(i uint32, d *disk, t float64) {
