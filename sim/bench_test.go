@@ -183,9 +183,10 @@ func BenchmarkMemory(b *testing.B) {
 }
 
 // BenchmarkAgents runs the baseline (one replication, 20,000 disks, a
-// year) with operator teams of 2,000 and 200,000 agents: no ticket waits
-// with either, so the results are identical, and the time a ticket costs
-// must not grow with the team.
+// year) with expansions ten times as frequent and failing a fifth of the
+// time, about 200 tickets a day, and operator teams of 2,000 and 200,000
+// agents: no ticket waits with either, so the results are identical, and
+// the time a ticket costs must not grow with the team.
 //
 //	go test -run XXX -bench Agents -benchtime 1x -count 3 ./sim/
 func BenchmarkAgents(b *testing.B) {
@@ -197,6 +198,10 @@ func BenchmarkAgents(b *testing.B) {
 		b.Run(fmt.Sprintf("agents=%d", agents), func(b *testing.B) {
 			cfg := *sc.Config
 			cfg.Replications, cfg.Agents = 1, agents
+			expand, _ := cfg.Spec.OpByName("expand")
+			cfg.Rates = append([]float64(nil), cfg.Rates...)
+			cfg.Failure = append([]float64(nil), cfg.Failure...)
+			cfg.Rates[expand], cfg.Failure[expand] = 0.03, 0.2
 			var tickets float64
 			for b.Loop() {
 				sum, err := sim.Run(context.Background(), &cfg, sim.Options{Workers: 1})
