@@ -437,8 +437,8 @@ type csvCols struct {
 var csvAliases = map[string]string{
 	"time": "time", "timestamp": "time",
 	"disk": "disk", "disk_id": "disk", "volume_id": "disk", "id": "disk",
-	"status":      "status",
-	"size":        "size", "size_gib": "size",
+	"status": "status",
+	"size":   "size", "size_gib": "size",
 	"attachments": "attachments",
 	"shared":      "shared", "multiattach": "shared",
 	"system": "system",
