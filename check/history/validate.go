@@ -5,6 +5,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/evsim/evsim/model"
@@ -138,6 +139,25 @@ type verdict struct {
 	detail  string
 }
 
+var graphs sync.Map // graphKey -> *graph; a spec is immutable once loaded
+
+type graphKey struct {
+	spec *model.Spec
+	kind int
+}
+
+func cachedGraph(spec *model.Spec, kind int) (*graph, error) {
+	if g, ok := graphs.Load(graphKey{spec, kind}); ok {
+		return g.(*graph), nil
+	}
+	g, err := buildGraph(spec, kind)
+	if err != nil {
+		return nil, err
+	}
+	graphs.Store(graphKey{spec, kind}, g)
+	return g, nil
+}
+
 // Options control a [Validator].
 type Options struct {
 	// MaxMissed is the most statuses a pair of consecutive observations
@@ -153,7 +173,7 @@ func New(spec *model.Spec, opt Options) (*Validator, error) {
 	v := &Validator{spec: spec, maxMissed: opt.MaxMissed, cache: map[pairKey]*verdict{}, missed: map[string]int{}, perDisk: map[string]int{},
 		used: make([]bool, len(spec.Statuses)), opsUsed: make([]bool, len(spec.Ops))}
 	for k := 0; k < nKinds; k++ {
-		g, err := buildGraph(spec, k)
+		g, err := cachedGraph(spec, k)
 		if err != nil {
 			return nil, fmt.Errorf("check/history: %w", err)
 		}
@@ -479,7 +499,7 @@ func (v *Validator) explain(key pairKey) *verdict {
 		}
 		vd.why = fmt.Sprintf("%s to %s: the model's shortest path misses %d status(es) (%s), more than the %d allowed",
 			v.spec.StatusName(key.from), v.spec.StatusName(key.to), missed, strings.Join(names, ", "), v.maxMissed)
-		v.forced(vd, key, shortestKind, v.maxMissed)
+		v.forced(vd, key, shortestKind, missed-1)
 		return vd
 	}
 	vd := &verdict{ok: true, ops: shortest.ops}
