@@ -532,6 +532,7 @@ type Result struct {
 	SizeMedian  float64 // GiB; 0 when sizes were not observed
 	SizeSigma   float64
 	SizeN       int
+	Stopped     Estimate // share of requests that find the servers stopped; NaN when nothing tells
 	Creations   int
 	PerDay      Estimate
 	Mix         []Count // creating operations

@@ -111,6 +111,7 @@ func (f *Fitter) Result() *Result {
 		res.PerDay = Estimate{v, lo, hi, res.Creations}
 	}
 	res.Rates = f.rates()
+	res.Stopped = f.stopped(res.Rates)
 	res.Durations, res.OpDurations = f.fitDurations()
 	for oi := range spec.Ops {
 		n := f.success[oi] + f.failure[oi]
@@ -210,6 +211,67 @@ func (f *Fitter) rates() []Rate {
 		out = append(out, Rate{Op: op.Name, Estimate: Estimate{v, lo, hi, n}, Exposure: exp / 24, Effective: eff})
 	}
 	return out
+}
+
+var power = map[model.Cond]bool{model.CondTargetOff: true, model.CondServersOff: true}
+
+// stopped estimates the share of requests that find the disk's servers
+// stopped: an operation that may start one way without a condition on
+// power (a data disk's detach) and another only with its servers stopped
+// (a system disk's detach) starts the second way at its rate times that
+// share.
+func (f *Fitter) stopped(rates []Rate) Estimate {
+	spec := f.spec
+	rate := map[string]float64{}
+	for _, r := range rates {
+		if r.Effective == "" {
+			rate[r.Op] = r.Value
+		}
+	}
+	var obs int
+	var expected float64
+	for oi := range spec.Ops {
+		op := &spec.Ops[oi]
+		r, ok := rate[op.Name]
+		if !ok || r == 0 {
+			continue
+		}
+		for k := uint8(0); k < 4; k++ {
+			for s := range spec.Statuses {
+				if spec.Statuses[s].Class == model.Failed {
+					continue
+				}
+				free, off := false, false
+				for _, fr := range op.From {
+					if int(fr.Status) != s || !kindConds(fr.When, k) {
+						continue
+					}
+					h := hiddenIn(fr.When)
+					onlyPower := len(h) > 0
+					for _, c := range fr.When {
+						if hidden[c] && !power[c] {
+							onlyPower = false
+						}
+					}
+					switch {
+					case len(h) == 0:
+						free = true
+					case onlyPower:
+						off = true
+					}
+				}
+				if off && !free {
+					obs += f.starts[k][s][oi]
+					expected += r * f.exposure[k][s] / 24
+				}
+			}
+		}
+	}
+	if expected == 0 {
+		return Estimate{Value: math.NaN()}
+	}
+	v, lo, hi := PoissonRate(obs, expected)
+	return Estimate{Value: math.Min(v, 1), Lo: math.Min(lo, 1), Hi: math.Min(hi, 1), N: obs}
 }
 
 func hasStatusTarget(op *model.Operation) bool {

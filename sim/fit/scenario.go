@@ -114,7 +114,11 @@ func (r *Result) Scenario(spec *model.Spec, name string) []byte {
 	default:
 		p("  size_gib: {dist: fixed, value: 100}    # ASSUMPTION: the history has no sizes\n")
 	}
-	p("  servers_stopped: 0    # ASSUMPTION: a status history does not show the servers' power\n\n")
+	if st := r.Stopped; !math.IsNaN(st.Value) {
+		p("  servers_stopped: %s    # %d starts that needed stopped servers, against the rate of the same operations elsewhere; 95%% [%s, %s]\n\n", num(st.Value), st.N, num(st.Lo), num(st.Hi))
+	} else {
+		p("  servers_stopped: 0    # ASSUMPTION: nothing in the history shows the servers' power\n\n")
+	}
 
 	p("growth:\n")
 	p("  creations_per_day: %s    # %d creations in %s days; 95%% [%s, %s]\n", num(r.PerDay.Value), r.Creations, num(r.Days), num(r.PerDay.Lo), num(r.PerDay.Hi))
