@@ -184,12 +184,41 @@ func fitFamily(f Family, s []Sample) Fitted {
 		out.A, out.B = math.Exp(x[0]), math.Exp(x[1])
 	}
 	out.Mean = meanOf(f, x)
+	if f == Exponential {
+		if lo, hi, ok := exactExpCI(s); ok {
+			out.MeanLo, out.MeanHi = lo, hi
+			return out
+		}
+	}
 	se := meanSE(f, nll, x)
 	out.MeanLo, out.MeanHi = out.Mean-1.96*se, out.Mean+1.96*se
 	if math.IsNaN(se) || math.IsInf(se, 0) {
 		out.MeanLo, out.MeanHi = math.NaN(), math.NaN()
 	}
 	return out
+}
+
+// exactExpCI is the exact interval of an exponential mean from exact and
+// right-censored samples: 2T/chi2(2d) with d completed durations and T
+// the total time; false when some sample is interval-censored.
+func exactExpCI(s []Sample) (lo, hi float64, ok bool) {
+	var total float64
+	d := 0
+	for _, x := range s {
+		if !x.Right && x.Hi-x.Lo >= resolution {
+			return 0, 0, false
+		}
+		total += x.Lo
+		if !x.Right {
+			d++
+		}
+	}
+	if d == 0 || total <= 0 {
+		return 0, 0, false
+	}
+	lo = 2 * total / distuv.ChiSquared{K: float64(2 * d)}.Quantile(0.975)
+	hi = 2 * total / distuv.ChiSquared{K: float64(2 * d)}.Quantile(0.025)
+	return lo, hi, true
 }
 
 // meanSE is the standard error of the mean by the delta method: the
@@ -268,15 +297,31 @@ func add(a, b []float64) []float64 {
 	return out
 }
 
+// MinForShape is the fewest samples a two-parameter family is fitted to;
+// below it only the exponential is.
+const MinForShape = 10
+
 // FitDurations fits every family to the samples and returns the fits
-// that converged, best (lowest AIC) first.
+// that converged to parameters a scenario takes (a lognormal sigma up to
+// 10, a Weibull shape up to 100), best (lowest AIC) first.
 func FitDurations(s []Sample) []Fitted {
 	if len(s) == 0 {
 		return nil
 	}
 	var out []Fitted
 	for f := Family(0); f < numFamilies; f++ {
-		if r := fitFamily(f, s); r.OK {
+		if f != Exponential && len(s) < MinForShape {
+			continue
+		}
+		r := fitFamily(f, s)
+		ok := r.OK && r.A > 0 && !math.IsInf(r.A, 0) && !math.IsNaN(r.Mean)
+		switch f {
+		case LogNormal:
+			ok = ok && r.B <= 10
+		case Weibull:
+			ok = ok && r.A <= 100 && r.B > 0 && !math.IsInf(r.B, 0)
+		}
+		if ok {
 			out = append(out, r)
 		}
 	}

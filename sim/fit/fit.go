@@ -202,26 +202,27 @@ func (f *Fitter) Observe(o mh.Observation) {
 	d.kind = kindOf(d.shared, d.system)
 	if !d.seen {
 		d.att, d.size = int16(min(o.Attachments, 1<<14)), int32(min(o.Size, 1<<30))
+		if o.Size > 0 {
+			// The size of every disk at first sight.
+			f.sizeN++
+			if len(f.sizes) < f.opt.Reservoir {
+				f.sizes = append(f.sizes, math.Log(float64(o.Size)))
+			} else if j := f.rng.IntN(f.sizeN); j < f.opt.Reservoir {
+				f.sizes[j] = math.Log(float64(o.Size))
+			}
+		}
 		d.seen = true
 		d.status, d.enterLo, d.enterHi, d.last = o.Status, t, t, t
 		if f.opt.Poll > 0 {
 			d.enterLo = t - int64(f.opt.Poll)
 		}
-		if t == f.t0 {
+		if t == f.t0 && !f.creating(o.Status) {
 			f.initial++
 			if id, ok := f.spec.StatusByCode("in-use"); ok && o.Status == id {
 				f.initialUse++
 			}
 			if d.kind != kindUnknown {
 				f.kindSeen[d.kind]++
-			}
-			if o.Size > 0 {
-				f.sizeN++
-				if len(f.sizes) < f.opt.Reservoir {
-					f.sizes = append(f.sizes, math.Log(float64(o.Size)))
-				} else if j := f.rng.IntN(f.sizeN); j < f.opt.Reservoir {
-					f.sizes[j] = math.Log(float64(o.Size))
-				}
 			}
 		} else {
 			// A disk that appears after the start was created: its path from
@@ -241,6 +242,18 @@ func (f *Fitter) Observe(o mh.Observation) {
 		return
 	}
 	f.move(d, o.Disk, d.status, o.Status, t, &o)
+}
+
+// creating reports whether s is where a creating operation takes a disk
+// first.
+func (f *Fitter) creating(s model.StatusID) bool {
+	for i := range f.spec.Ops {
+		o := &f.spec.Ops[i]
+		if o.Creates && len(o.Steps) > 0 && o.Steps[0].Status == s {
+			return true
+		}
+	}
+	return false
 }
 
 func (f *Fitter) expose(d *dstate, s model.StatusID, h float64) {
@@ -348,9 +361,7 @@ func (f *Fitter) move(d *dstate, disk int, a, b model.StatusID, t int64, o *mh.O
 			if op != model.NoOp {
 				switch {
 				case st.from == model.NoDisk:
-					if t > f.t0 {
-						d.pending = true
-					}
+					d.pending = true
 				case f.spec.Statuses[st.from].Class != model.Failed:
 					f.starts[d.kind][st.from][op]++
 				}

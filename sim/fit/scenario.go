@@ -110,7 +110,7 @@ func (r *Result) Scenario(spec *model.Spec, name string) []byte {
 	case r.SizeN > 0 && r.SizeSigma < 1e-9:
 		p("  size_gib: {dist: fixed, value: %s}    # %d disks, all the same size\n", num(r.SizeMedian), r.SizeN)
 	case r.SizeN > 0:
-		p("  size_gib: {dist: lognormal, median: %s, sigma: %s}    # %d disks' sizes at the start, lognormal by maximum likelihood\n", num(r.SizeMedian), num(r.SizeSigma), r.SizeN)
+		p("  size_gib: {dist: lognormal, median: %s, sigma: %s}    # %d disks' sizes when first seen, lognormal by maximum likelihood\n", num(r.SizeMedian), num(r.SizeSigma), r.SizeN)
 	default:
 		p("  size_gib: {dist: fixed, value: 100}    # ASSUMPTION: the history has no sizes\n")
 	}
