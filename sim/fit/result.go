@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/gonum/stat"
 
 	"github.com/evsim/evsim/model"
+	mh "github.com/evsim/evsim/model/history"
 )
 
 // alike returns, per operation, the other operations whose starts a
@@ -42,6 +43,12 @@ func (f *Fitter) Result() *Result {
 	poll := f.opt.Poll > 0
 	for i := range f.disks {
 		d := &f.disks[i]
+		if poll && d.seen && d.status != model.Gone && d.last+int64(f.opt.Poll)/2 < f.tEnd {
+			// Polls show a deleted disk no more: it went between its last
+			// poll and the next.
+			t := min(d.last+int64(f.opt.Poll), f.tEnd)
+			f.move(d, i, d.status, model.Gone, t, &mh.Observation{Status: model.Gone, Time: time.Unix(0, t), Attachments: -1})
+		}
 		if !d.seen || d.status == model.Gone || int(d.status) >= len(spec.Statuses) {
 			continue
 		}

@@ -86,6 +86,12 @@ func (r *Result) Scenario(spec *model.Spec, name string) []byte {
 	if r.Poll == 0 && r.Repeats > r.Rows/10 {
 		p("# WARNING: %d rows repeat their disk's previous status: this looks like polls; fit again with -poll.\n", r.Repeats)
 	}
+	if r.Poll > 0 {
+		p("# CAUTION: polls miss statuses shorter than their interval, and the fit attributes what it\n")
+		p("# did not see to the shortest path of the model: figures of statuses lasting less than a few\n")
+		p("# polls (marked below) and the failures and rates of their operations are biased. A change\n")
+		p("# log or the volume notifications give exact figures.\n")
+	}
 	p("name: %s\n", name)
 	p("description: Figures fitted to the observed history %s.\n\n", strconv.Quote(r.File)[1:len(strconv.Quote(r.File))-1])
 	horizon := math.Max(2, math.Ceil(r.Days))
@@ -196,7 +202,11 @@ func (r *Result) Scenario(spec *model.Spec, name string) []byte {
 		if len(d.Fits) == 0 {
 			continue
 		}
-		p("  %s: %s    # %s\n", d.Name, distYAML(d.Fits[0]), fitComment(&d))
+		short := ""
+		if r.Poll > 0 && d.Fits[0].Mean < 3*r.Poll.Hours() {
+			short = "; CAUTION: shorter than 3 polls"
+		}
+		p("  %s: %s    # %s%s\n", d.Name, distYAML(d.Fits[0]), fitComment(&d), short)
 		have[d.Name] = true
 	}
 	for _, d := range r.OpDurations {
@@ -227,7 +237,11 @@ func (r *Result) Scenario(spec *model.Spec, name string) []byte {
 	p("# Probability that an operation fails, of those that finished.\n")
 	p("failures:\n")
 	for _, x := range r.Failures {
-		p("  %s: %s    # %d failed of %d finished; Wilson 95%% [%s, %s]\n", x.Op, num(x.P), x.Failed, x.Finished, num(x.Lo), num(x.Hi))
+		v, note := x.P, ""
+		if v >= 0.999 {
+			v, note = 0.999, " (every one failed: written as 0.999, the most a scenario takes)"
+		}
+		p("  %s: %s    # %d failed of %d finished; Wilson 95%% [%s, %s]%s\n", x.Op, num(v), x.Failed, x.Finished, num(x.Lo), num(x.Hi), note)
 	}
 	for _, u := range r.Unknown {
 		p("  # %s: %d outcomes where success and failure end in the same status with no change a poll shows: not fitted\n", u.Op, u.N)
