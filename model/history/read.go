@@ -109,6 +109,23 @@ type Reader struct {
 	rows  int
 
 	statuses map[string]model.StatusID
+
+	fieldBuf []csvField
+
+	lastTS string // the last time parsed, and its value: polls repeat it
+	lastT  time.Time
+}
+
+// parseTime parses s, reusing the last result when s repeats it.
+func (h *Reader) parseTime(s string) (time.Time, bool) {
+	if s == h.lastTS && s != "" {
+		return h.lastT, true
+	}
+	t, ok := parseTime(s)
+	if ok {
+		h.lastTS, h.lastT = strings.Clone(s), t
+	}
+	return t, ok
 }
 
 // NewReader returns a reader of the history in r, named name in errors,
@@ -478,8 +495,11 @@ type csvField struct {
 }
 
 // splitCSV splits one CSV line (RFC 4180 quoting within the line).
-func splitCSV(line string) ([]csvField, bool) {
-	var out []csvField
+func splitCSV(line string) ([]csvField, bool) { return splitCSVInto(line, nil) }
+
+// splitCSVInto is splitCSV appending to out[:0].
+func splitCSVInto(line string, out []csvField) ([]csvField, bool) {
+	out = out[:0]
 	i := 0
 	for {
 		col := i + 1
@@ -526,7 +546,8 @@ func splitCSV(line string) ([]csvField, bool) {
 }
 
 func (h *Reader) parseCSV(line []byte) (Observation, *rowError) {
-	fields, ok := splitCSV(string(line))
+	fields, ok := splitCSVInto(string(line), h.fieldBuf)
+	h.fieldBuf = fields
 	if !ok {
 		return Observation{}, &rowError{"bad CSV", h.errAt(h.line, 1, "", "unterminated or misplaced quote")}
 	}
@@ -536,7 +557,7 @@ func (h *Reader) parseCSV(line []byte) (Observation, *rowError) {
 	c := &h.cols
 	o := Observation{Line: h.line, Attachments: -1}
 	f := fields[c.time]
-	t, ok := parseTime(strings.TrimSpace(f.s))
+	t, ok := h.parseTime(strings.TrimSpace(f.s))
 	if !ok {
 		return o, &rowError{"bad time", h.errAt(h.line, f.col, "time", fmt.Sprintf("%q is not an RFC 3339 time such as 2025-01-02T15:04:05Z", f.s))}
 	}
@@ -719,7 +740,7 @@ func (h *Reader) fields(line []byte, tm *string, tmName string, disk *string, di
 		}
 		return 1
 	}
-	t, ok := parseTime(*tm)
+	t, ok := h.parseTime(*tm)
 	if !ok {
 		return o, &rowError{"bad time", h.errAt(h.line, col(tmName), tmName, fmt.Sprintf("%q is not an RFC 3339 time such as 2025-01-02T15:04:05Z", *tm))}
 	}
