@@ -71,6 +71,8 @@ type Violation struct {
 	From *Seen  `json:"from,omitempty"`
 	To   Seen   `json:"to"`
 	Gap  string `json:"gap,omitempty"`
+	// GapSeconds is the time between the two observations.
+	GapSeconds float64 `json:"gap_s,omitempty"`
 	// Why says what is wrong; Nearest the closest explanation the model
 	// has; Rule and RuleNumber the property of the page it would break
 	// (empty when none names it).
@@ -299,7 +301,7 @@ func (v *Validator) Observe(o mh.Observation) {
 			} else {
 				gap := time.Duration(o.Time.UnixNano() - d.t)
 				v.add(Violation{Line: o.Line, Disk: v.name(o.Disk), Kind: "pair", From: v.seenOfState(d), To: v.seenOf(&o),
-					Gap: formatGap(gap), Why: vd.why, Nearest: vd.nearest, Rule: vd.rule, RuleNumber: vd.number, RuleDetail: vd.detail})
+					Gap: formatGap(gap), GapSeconds: gap.Seconds(), Why: vd.why, Nearest: vd.nearest, Rule: vd.rule, RuleNumber: vd.number, RuleDetail: vd.detail})
 			}
 		}
 	}

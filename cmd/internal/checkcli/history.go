@@ -66,6 +66,7 @@ func runHistory(o *options, spec *model.Spec, specName string, stdout, stderr io
 	case "json":
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
 		if err := enc.Encode(out); err != nil {
 			fmt.Fprintf(stderr, "check: %v\n", err)
 			return exitBadInput
