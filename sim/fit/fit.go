@@ -91,7 +91,7 @@ type Fitter struct {
 	kindSeen   [4]int
 	sizes      []float64 // log sizes at first sight, a reservoir
 	sizeN      int
-	paths      map[[2]model.StatusID][]pathStep
+	paths      map[[3]int][]pathStep
 	repeats    int   // rows that repeat their disk's previous status
 	unknownOut []int // per operation: outcomes no status change tells
 	eventOps   map[string]uint64
@@ -114,7 +114,7 @@ func New(spec *model.Spec, opt Options) *Fitter {
 	f := &Fitter{spec: spec, opt: opt, rng: rand.New(rand.NewPCG(1, 2)),
 		creations: make([]int, len(spec.Ops)), unknownOut: make([]int, len(spec.Ops)), success: make([]int, len(spec.Ops)), failure: make([]int, len(spec.Ops)),
 		durations: map[stepKey]*reservoir{}, reactions: map[model.StatusID]*reservoir{}, leftBy: map[model.StatusID][]int{},
-		paths: map[[2]model.StatusID][]pathStep{}, eventOps: map[string]uint64{}}
+		paths: map[[3]int][]pathStep{}, eventOps: map[string]uint64{}}
 	for k := range f.exposure {
 		f.exposure[k] = make([]float64, len(spec.Statuses))
 		f.starts[k] = make([][]int, len(spec.Statuses))
@@ -235,7 +235,7 @@ func (f *Fitter) Observe(o mh.Observation) {
 		d.att = int16(min(o.Attachments, 1<<14))
 		d.size = int32(min(o.Size, 1<<30))
 	}()
-	if o.Status == d.status {
+	if o.Status == d.status && !(d.size > 0 && o.Size > int(d.size) && d.cands == 0) {
 		f.repeats++
 		f.expose(d, d.status, hoursBetween(d.last, t))
 		d.last = t
@@ -275,7 +275,12 @@ func (f *Fitter) move(d *dstate, disk int, a, b model.StatusID, t int64, o *mh.O
 			f.expose(d, a, hoursBetween(d.last, t))
 		}
 	}
-	steps := f.path(a, b)
+	var steps []pathStep
+	if a == b {
+		steps = f.growLoop(a, d.kind) // the size grew: an expansion no observation showed
+	} else {
+		steps = f.path(a, b, d.kind)
+	}
 	if steps == nil {
 		// No path (a history the model does not explain): start afresh.
 		d.status, d.enterLo, d.enterHi, d.last, d.cands = b, d.last, t, t, 0
@@ -439,6 +444,39 @@ func firstOp(set uint64) model.OpID {
 	return model.NoOp
 }
 
+// mayStart reports whether some way of op from status s suits a disk of
+// the kind (Spec.Edges keeps the conditions of one way only).
+func (f *Fitter) mayStart(op model.OpID, s model.StatusID, kind uint8) bool {
+	for _, fr := range f.spec.Ops[op].From {
+		if fr.Status == s && kindConds(fr.When, kind) {
+			return true
+		}
+	}
+	return false
+}
+
+// growLoop is the path of an operation that grows a disk from status a
+// back to a: an expansion between two observations of the same status.
+func (f *Fitter) growLoop(a model.StatusID, kind uint8) []pathStep {
+	for oi := range f.spec.Ops {
+		op := &f.spec.Ops[oi]
+		if !op.HasEffect(model.EffGrow) || len(op.Steps) == 0 {
+			continue
+		}
+		for _, fr := range op.From {
+			if fr.Status != a || !kindConds(fr.When, kind) {
+				continue
+			}
+			first := op.Steps[0].Status
+			in, back := f.path(a, first, kind), f.path(first, a, kind)
+			if len(in) == 1 && back != nil {
+				return append(in, back...)
+			}
+		}
+	}
+	return nil
+}
+
 // outcomeUnknown marks a completion whose success and failure look alike.
 const outcomeUnknown model.EdgeKind = 0xFF
 
@@ -462,10 +500,13 @@ func (f *Fitter) outcome(op model.OpID, d *dstate, o *mh.Observation) model.Edge
 	return outcomeUnknown
 }
 
-// path returns the steps of a shortest path of the spec's edges from a to
-// b, each with the operations that make it; nil when there is none.
-func (f *Fitter) path(a, b model.StatusID) []pathStep {
-	key := [2]model.StatusID{a, b}
+// path returns the steps of the likeliest short path of the spec's edges
+// from a to b for a disk of the given kind, each with the operations that
+// make it; nil when there is none. Each step costs 2 and a failure 1 more,
+// so that of two paths of one length the one without a failure wins; a
+// start needs conditions on the kind of disk that hold.
+func (f *Fitter) path(a, b model.StatusID, kind uint8) []pathStep {
+	key := [3]int{int(a), int(b), int(kind)}
 	if p, ok := f.paths[key]; ok {
 		return append([]pathStep(nil), p...)
 	}
@@ -476,6 +517,9 @@ func (f *Fitter) path(a, b model.StatusID) []pathStep {
 	}
 	out := map[model.StatusID][]arc{}
 	for _, e := range f.spec.Edges() {
+		if e.Kind == model.EdgeStart && e.From != model.NoDisk && !f.mayStart(e.Op, e.From, kind) {
+			continue
+		}
 		as := out[e.From]
 		found := false
 		for i := range as {
@@ -489,18 +533,31 @@ func (f *Fitter) path(a, b model.StatusID) []pathStep {
 		}
 		out[e.From] = as
 	}
+	dist := map[model.StatusID]int{a: 0}
 	prev := map[model.StatusID]pathStep{}
-	seen := map[model.StatusID]bool{a: true}
-	queue := []model.StatusID{a}
-	var p []pathStep
-	for len(queue) > 0 && p == nil {
-		s := queue[0]
-		queue = queue[1:]
+	done := map[model.StatusID]bool{}
+	for {
+		// The nearest status not done yet (ties by status, for a stable order).
+		var s model.StatusID
+		best := -1
+		for x, d := range dist {
+			if !done[x] && (best < 0 || d < best || d == best && x < s) {
+				s, best = x, d
+			}
+		}
+		if best < 0 || s == b {
+			break
+		}
+		done[s] = true
 		for _, e := range out[s] {
-			if seen[e.to] {
+			cost := 2
+			if e.kind == model.EdgeFailure {
+				cost = 3
+			}
+			if d, ok := dist[e.to]; ok && d <= best+cost {
 				continue
 			}
-			seen[e.to] = true
+			dist[e.to] = best + cost
 			ps := pathStep{from: s, to: e.to, ops: e.ops, kind: e.kind}
 			if e.kind == model.EdgeSuccess {
 				for _, g := range out[s] {
@@ -510,16 +567,15 @@ func (f *Fitter) path(a, b model.StatusID) []pathStep {
 				}
 			}
 			prev[e.to] = ps
-			if e.to == b {
-				for x := b; x != a; x = prev[x].from {
-					p = append(p, prev[x])
-				}
-				for i, j := 0, len(p)-1; i < j; i, j = i+1, j-1 {
-					p[i], p[j] = p[j], p[i]
-				}
-				break
-			}
-			queue = append(queue, e.to)
+		}
+	}
+	var p []pathStep
+	if _, ok := dist[b]; ok && b != a {
+		for x := b; x != a; x = prev[x].from {
+			p = append(p, prev[x])
+		}
+		for i, j := 0, len(p)-1; i < j; i, j = i+1, j-1 {
+			p[i], p[j] = p[j], p[i]
 		}
 	}
 	f.paths[key] = p
