@@ -235,3 +235,44 @@ func TestRoundTripSimulatesAlike(t *testing.T) {
 		}
 	}
 }
+
+// TestRoundTripPolls: from polls every 10 minutes, the rates of
+// markov-check and the durations of its statuses that last several polls
+// come back within their intervals: changes bracketed by polls are
+// interval-censored, and a status no poll saw is attributed to the
+// likeliest path.
+func TestRoundTripPolls(t *testing.T) {
+	cfg := scenario(t, "markov-check")
+	cfg.Disks, cfg.CreationsPerDay, cfg.Horizon, cfg.Warmup = 250, 1.2, 20*24, 24
+	poll := 10.0 / 60
+	res, _ := fitted(t, cfg, mh.PolledCSV, poll)
+	spec := cfg.Spec
+	n := 0
+	for _, r := range res.Rates {
+		id, _ := spec.OpByName(r.Op)
+		if r.Op != "attach" && r.Op != "detach" && r.Op != "expand" {
+			continue
+		}
+		n++
+		if want := cfg.Rates[id]; !within(want, r.Value, r.Lo, r.Hi) {
+			t.Errorf("rate of %s: %g [%g, %g], true %g", r.Op, r.Value, r.Lo, r.Hi, want)
+		}
+	}
+	for _, d := range res.Durations {
+		id, _ := spec.StatusByName(d.Name)
+		want := cfg.Durations[id].Mean()
+		if want < 3*poll || d.N < 30 {
+			continue
+		}
+		n++
+		if b := d.Fits[0]; !within(want, b.Mean, b.MeanLo, b.MeanHi) {
+			t.Errorf("mean duration of %s: %g [%g, %g], true %g", d.Name, b.Mean, b.MeanLo, b.MeanHi, want)
+		}
+	}
+	if st := res.Stopped; !within(cfg.ServersStopped, st.Value, st.Lo, st.Hi) {
+		t.Errorf("servers stopped: %g [%g, %g], true %g", st.Value, st.Lo, st.Hi, cfg.ServersStopped)
+	}
+	if n < 5 {
+		t.Errorf("only %d figures compared", n)
+	}
+}
