@@ -1,6 +1,7 @@
 package history
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"sort"
@@ -18,13 +19,16 @@ const MaxListed = 1000
 
 // Report is the result of validating a history against a spec.
 type Report struct {
-	File         string `json:"file"`
-	Format       string `json:"format"`
-	Result       string `json:"result"` // explained or violated
-	Disks        int    `json:"disks"`
-	Observations int    `json:"observations"`
-	Pairs        int    `json:"pairs"`
-	Explained    int    `json:"explained"`
+	File   string `json:"file"`
+	Format string `json:"format"`
+	Result string `json:"result"` // explained, violated or incomplete
+	// Incomplete says the check stopped (interrupted) before the end of
+	// the history: the figures cover the rows read.
+	Incomplete   bool `json:"incomplete"`
+	Disks        int  `json:"disks"`
+	Observations int  `json:"observations"`
+	Pairs        int  `json:"pairs"`
+	Explained    int  `json:"explained"`
 	// MissedPolls counts the explained pairs whose path goes through
 	// statuses no observation shows (a poll missed them).
 	MissedPolls int `json:"explained_with_missed_statuses"`
@@ -194,9 +198,20 @@ func New(spec *model.Spec, opt Options) (*Validator, error) {
 // Validate reads every observation of r and returns the report. An error
 // is an input or I/O error of the reader; violations are in the report.
 func (v *Validator) Validate(r *mh.Reader) (*Report, error) {
+	return v.ValidateContext(context.Background(), r)
+}
+
+// ValidateContext is [Validator.Validate] that stops when ctx is done:
+// the report then covers the rows read so far and is marked incomplete.
+func (v *Validator) ValidateContext(ctx context.Context, r *mh.Reader) (*Report, error) {
 	v.file = r.Name()
 	v.names = r.DiskName
-	for {
+	stopped := false
+	for n := 0; ; n++ {
+		if n&0xFFFF == 0 && ctx.Err() != nil {
+			stopped = true
+			break
+		}
 		o, err := r.Next()
 		if err == io.EOF {
 			break
@@ -207,6 +222,10 @@ func (v *Validator) Validate(r *mh.Reader) (*Report, error) {
 		v.Observe(o)
 	}
 	rep := v.Finish()
+	if stopped {
+		rep.Result = "incomplete"
+		rep.Incomplete = true
+	}
 	rep.Format = r.Format().String()
 	for _, s := range r.Skipped() {
 		sk := Skip{Reason: s.Reason, Count: s.Count}

@@ -2,6 +2,7 @@ package history
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"strings"
 	"testing"
@@ -101,5 +102,23 @@ func TestViolations(t *testing.T) {
 				t.Errorf("got line %d %s %q rule %q (%s; nearest %s), want line %d %s %q rule %q", x.Line, x.Kind, x.Why, x.Rule, x.RuleDetail, x.Nearest, tc.line, tc.kind, tc.why, tc.rule)
 			}
 		})
+	}
+}
+
+// TestInterrupted: a cancelled check reports the rows it read, marked
+// incomplete.
+func TestInterrupted(t *testing.T) {
+	data, err := os.ReadFile("testdata/fleet.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := model.Default()
+	r, _ := mh.NewReader("fleet.csv", bytes.NewReader(data), spec, mh.Options{})
+	v, _ := New(spec, Options{MaxMissed: -1})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	rep, err := v.ValidateContext(ctx, r)
+	if err != nil || !rep.Incomplete || rep.Result != "incomplete" || rep.Observations != 0 {
+		t.Errorf("cancelled: %v, %+v", err, rep)
 	}
 }

@@ -1,15 +1,18 @@
 package checkcli
 
 import (
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"text/tabwriter"
 
 	chist "github.com/evsim/evsim/check/history"
@@ -56,7 +59,9 @@ func runHistory(o *options, spec *model.Spec, specName string, stdout, stderr io
 		fmt.Fprintf(stderr, "check: %v\n", err)
 		return exitBadInput
 	}
-	rep, err := v.Validate(r)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	rep, err := v.ValidateContext(ctx, r)
 	if err != nil {
 		fmt.Fprintf(stderr, "check: %v\n", err)
 		return exitBadInput
@@ -83,6 +88,10 @@ func runHistory(o *options, spec *model.Spec, specName string, stdout, stderr io
 			return exitBadInput
 		}
 	}
+	if rep.Incomplete {
+		fmt.Fprintf(stderr, "check: interrupted after %d observations: the report covers those\n", rep.Observations)
+		return exitIncomplete
+	}
 	if rep.Violations > 0 {
 		return exitViolated
 	}
@@ -105,7 +114,9 @@ func writeHistoryText(w io.Writer, o *historyReport, missed int) {
 		allowed = fmt.Sprintf("at most %d missed status(es) between two observations", missed)
 	}
 	fmt.Fprintf(w, "allowed  %s\n", allowed)
-	if r.Violations == 0 {
+	if r.Incomplete {
+		fmt.Fprintf(w, "result   INCOMPLETE: interrupted; %d violation(s) in the %d observations read\n\n", r.Violations, r.Observations)
+	} else if r.Violations == 0 {
 		fmt.Fprintf(w, "result   EXPLAINED: every pair of observations is a path of the model\n\n")
 	} else {
 		fmt.Fprintf(w, "result   VIOLATED: %d observation(s) or pair(s) the model does not explain\n\n", r.Violations)
@@ -226,6 +237,11 @@ func writeHistoryJUnit(name string, o *historyReport) error {
 		suite.Failures++
 	}
 	suite.Cases = append(suite.Cases, junitCase{Name: fmt.Sprintf("%d other disks", r.Disks-len(disks)), ClassName: class})
+	if r.Incomplete {
+		suite.Skipped++
+		suite.Cases = append(suite.Cases, junitCase{Name: "the rest of the history", ClassName: class,
+			Skipped: &junitSkipped{Message: fmt.Sprintf("interrupted after %d observations", r.Observations)}})
+	}
 	suite.Tests = len(suite.Cases)
 	data, err := xml.MarshalIndent(junitSuites{Suites: []junitSuite{suite}}, "", "  ")
 	if err != nil {
