@@ -16,6 +16,10 @@ import (
 	"github.com/evsim/evsim/sim/record"
 )
 
+// fitCheckEvery is how many rows the fit reads between looks at an
+// interrupt.
+var fitCheckEvery = 1 << 16
+
 // runFit fits a scenario to an observed history and writes it to stdout
 // (or -o): exit 0, or 2 when the history cannot be read.
 func runFit(args []string, stdout, stderr io.Writer) int {
@@ -88,7 +92,14 @@ func runFit(args []string, stdout, stderr io.Writer) int {
 	}
 	f := fit.New(spec, opt)
 	f.SetEventOps(eventOps(spec))
-	for {
+	ctx, stop := interrupt()
+	defer stop()
+	partial := false
+	for n := 0; ; n++ {
+		if n%fitCheckEvery == fitCheckEvery-1 && ctx.Err() != nil {
+			partial = true
+			break
+		}
 		o, err := r.Next()
 		if err == io.EOF {
 			break
@@ -113,6 +124,9 @@ func runFit(args []string, stdout, stderr io.Writer) int {
 	res := f.Result()
 	res.File = filepath.Base(file)
 	text := res.Scenario(spec, *name)
+	if partial {
+		text = append([]byte(fmt.Sprintf("# PARTIAL: interrupted after %d observations; the figures cover those only.\n", r.Rows())), text...)
+	}
 	// The scenario must load as it is; a failure here is a bug of fit.
 	if _, err := scenarios.Load(res.File, text, spec); err != nil {
 		fmt.Fprintf(stderr, "sim fit: the fitted scenario does not load (please report): %v\n", err)
@@ -124,11 +138,19 @@ func runFit(args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 		fmt.Fprintf(stderr, "sim fit: wrote %s\n", *out)
+		if partial {
+			fmt.Fprintf(stderr, "sim fit: interrupted after %d observations: the scenario covers those (marked PARTIAL)\n", r.Rows())
+			return exitPartial
+		}
 		return exitOK
 	}
 	if _, err := stdout.Write(text); err != nil {
 		fmt.Fprintf(stderr, "sim fit: %v\n", err)
 		return exitUsage
+	}
+	if partial {
+		fmt.Fprintf(stderr, "sim fit: interrupted after %d observations: the scenario covers those (marked PARTIAL)\n", r.Rows())
+		return exitPartial
 	}
 	return exitOK
 }

@@ -1,6 +1,7 @@
 package simcli
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -74,5 +75,25 @@ func TestHistoryAndFitBadInput(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "h.txt")); err == nil {
 		t.Error("a refused history left a file")
+	}
+}
+
+// TestFitInterrupted: an interrupt stops the fit at the rows read; the
+// scenario of those is written, marked partial, with exit status 3.
+func TestFitInterrupted(t *testing.T) {
+	old, oldEvery := interrupt, fitCheckEvery
+	defer func() { interrupt, fitCheckEvery = old, oldEvery }()
+	interrupt = func() (context.Context, context.CancelFunc) {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		return ctx, cancel
+	}
+	fitCheckEvery = 5
+	code, out, errs := runCmd(t, "fit", "../../../model/history/testdata/notifications.jsonl")
+	if code != exitPartial || !strings.HasPrefix(out, "# PARTIAL: interrupted after 4 observations") || !strings.Contains(errs, "interrupted after 4 observations") {
+		t.Errorf("exit %d, stdout %.100q, stderr %q", code, out, errs)
+	}
+	if _, err := scenarios.Load("partial.yaml", []byte(out), model.Default()); err != nil {
+		t.Errorf("the partial scenario does not load: %v", err)
 	}
 }
