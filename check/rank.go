@@ -30,6 +30,9 @@ import (
 // it holds for every disk.
 type rankTarget func(l *layout, local uint64) bool
 
+// maxRankTargets is the most targets one set of tables serves.
+const maxRankTargets = 4
+
 // rankInf is the rank of a state with a disk whose distance is not known.
 const rankInf = 1 << 30
 
@@ -100,7 +103,7 @@ func distOf(dists []uint8, ti int) int {
 // read from the successor cache as they are, a disk's situation at a
 // time: a disk's action changes the rank by the change of that disk's
 // distance alone, and a power action by the sum of the changes.
-func (w *sysWorker) rankState(t *rankTables, key uint64, rk *[8]int) uint32 {
+func (w *sysWorker) rankState(t *rankTables, key uint64, rk *[maxRankTargets]int) uint32 {
 	l := w.l
 	power := key & t.powMask
 	var old [model.MaxDisks][]uint8
@@ -170,6 +173,7 @@ func (w *sysWorker) rankState(t *rankTables, key uint64, rk *[8]int) uint32 {
 	}
 	if len(w.arena) > w.arenaKept {
 		w.arena, w.hot = w.arena[:w.arenaKept], w.hot[:w.arenaKept]
+		w.rinfo = w.rinfo[:min(len(w.rinfo), w.arenaKept)]
 	}
 	if need != 0 && w.m.sys.Config.Power {
 		for j := 0; j < l.ns && need != 0; j++ {
@@ -183,13 +187,15 @@ func (w *sysWorker) rankState(t *rankTables, key uint64, rk *[8]int) uint32 {
 	return need
 }
 
-// newRankTables builds the disk graphs from the situations the successor
-// caches of m's workers met, and the distances to each target. It returns
-// nil when those caches do not cover every state, or when the graphs are
-// too large.
+// newRankTables builds the disk graphs, from the situations of the initial
+// states, and the distances to each target. It returns nil when the graphs
+// are too large. The graph of a disk is built on states where the other
+// disks do not exist: a situation that only another disk's presence makes
+// reachable is missing, and a state with it has an unknown rank, which
+// only sends it to the slower ways.
 func newRankTables(m *SystemModel, targets []rankTarget) *rankTables {
 	l := &m.l
-	if m.direct {
+	if len(targets) > maxRankTargets {
 		return nil
 	}
 	t := &rankTables{nt: len(targets), powMask: 1<<uint(l.ns) - 1}
@@ -215,16 +221,10 @@ func newRankTables(m *SystemModel, targets []rankTarget) *rankTables {
 		nodes = append(nodes, sit{d, local, power})
 		return id
 	}
-	m.mu.Lock()
-	workers := append([]*sysWorker(nil), m.workers...)
-	m.mu.Unlock()
-	for _, w := range workers {
-		if w.memo.incomplete {
-			return nil
+	for _, k := range m.Init(nil) {
+		for d := 0; d < l.nd; d++ {
+			add(d, (k>>l.base[d])&l.mask[d], k&t.powMask)
 		}
-		w.memo.each(func(mk memoKey, _ uint64) {
-			add(int(mk.ctx>>40), mk.local, mk.ctx&t.powMask)
-		})
 	}
 	// The situations reachable from those, and their edges.
 	sys := m.sys
@@ -317,19 +317,15 @@ func newRankTables(m *SystemModel, targets []rankTarget) *rankTables {
 // rankCheck reports, for each target, whether it can be reached from
 // every stored state, as shown by the ranks; false means that the ranks
 // could not show it, not that it does not hold.
-func rankCheck(m *SystemModel, r *Result, targets []rankTarget) []bool {
-	ok := make([]bool, len(targets))
-	t := newRankTables(m, targets)
-	if t == nil {
-		return ok
-	}
+func rankCheck(m *SystemModel, r *Result, t *rankTables) []bool {
+	ok := make([]bool, t.nt)
 	l := &m.l
 	n := r.States
 	workers := r.opt.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	nt := len(targets)
+	nt := t.nt
 	nchunks := (n + chunk - 1) / chunk
 	// Per chunk and target, the states without a successor of smaller rank.
 	stuck := make([][][]uint32, nchunks)
@@ -341,7 +337,7 @@ func rankCheck(m *SystemModel, r *Result, targets []rankTarget) []bool {
 			defer wg.Done()
 			wk := m.NewWorker().(*sysWorker)
 			var succ []uint64
-			var rk [8]int
+			var rk [maxRankTargets]int
 			for {
 				c := int(next.Add(1) - 1)
 				if c >= nchunks {
@@ -376,7 +372,7 @@ func rankCheck(m *SystemModel, r *Result, targets []rankTarget) []bool {
 	}
 	wg.Wait()
 	budget := max(1<<16, n/8)
-	for ti := range targets {
+	for ti := 0; ti < nt; ti++ {
 		var f []uint32
 		for c := range stuck {
 			f = append(f, stuck[c][ti]...)
@@ -440,4 +436,150 @@ func rankEscape(m *SystemModel, r *Result, t *rankTables, ti int, f []uint32, bu
 		}
 	}
 	return true
+}
+
+// rankInfo is what the search keeps about a disk's cached list of
+// actions: the disk's distance to each target in that situation, and for
+// each target whether one of the actions lowers it.
+type rankInfo struct {
+	dist [maxRankTargets]uint8
+	dec  uint8
+}
+
+// rankStuck is a state the search met without a successor of smaller rank
+// for the targets of need (power actions not tried).
+type rankStuck struct {
+	key  uint64
+	need uint8
+}
+
+// maxStuck bounds the states each worker notes as stuck.
+const maxStuck = 1 << 16
+
+// rankList notes the rank information of the list of disk d (of local
+// bits local, in context ctx) that fill has just put at start in the
+// arena.
+func (w *sysWorker) rankList(d int, local, ctx uint64, start int) {
+	t := w.m.rank
+	for len(w.rinfo) < start {
+		w.rinfo = append(w.rinfo, rankInfo{})
+	}
+	w.rinfo = w.rinfo[:start]
+	if start == len(w.arena) {
+		return
+	}
+	power := ctx & t.powMask
+	hd := t.dists(d, local, power)
+	var ri rankInfo
+	for ti := 0; ti < t.nt; ti++ {
+		ri.dist[ti] = 255
+		if hd != nil {
+			ri.dist[ti] = hd[ti]
+		}
+	}
+	for e := start; e < len(w.arena); e++ {
+		nd := t.dists(d, w.arena[e].local, power)
+		for ti := 0; ti < t.nt; ti++ {
+			if distOf(nd, ti) < distOf(hd, ti) {
+				ri.dec |= 1 << ti
+			}
+		}
+	}
+	w.rinfo = append(w.rinfo, ri)
+	for e := start + 1; e < len(w.arena); e++ {
+		w.rinfo = append(w.rinfo, rankInfo{})
+	}
+}
+
+// rankVisit notes key as stuck when, for some target it is outside of, no
+// action of a disk lowers that disk's distance, so that no successor but
+// perhaps a power action's has a smaller rank. spans are key's lists.
+func (w *sysWorker) rankVisit(key uint64, spans *[model.MaxDisks]uint64) {
+	t := w.m.rank
+	l := w.l
+	var rk [maxRankTargets]int
+	var dec uint8
+	power := key & t.powMask
+	for d := 0; d < l.nd; d++ {
+		sp := spans[d]
+		if sp&0xffff != 0 {
+			ri := &w.rinfo[sp>>16]
+			for ti := 0; ti < t.nt; ti++ {
+				rk[ti] = min(rk[ti]+distOf(ri.dist[:], ti), rankInf)
+			}
+			dec |= ri.dec
+			continue
+		}
+		ds := t.dists(d, (key>>l.base[d])&l.mask[d], power)
+		for ti := 0; ti < t.nt; ti++ {
+			rk[ti] = min(rk[ti]+distOf(ds, ti), rankInf)
+		}
+	}
+	var need uint8
+	for ti := 0; ti < t.nt; ti++ {
+		if rk[ti] > 0 && (rk[ti] >= rankInf || dec&(1<<ti) == 0) {
+			need |= 1 << ti
+		}
+	}
+	if need == 0 {
+		return
+	}
+	if len(w.stuck) >= maxStuck {
+		w.stuckOverflow = true
+		return
+	}
+	w.stuck = append(w.stuck, rankStuck{key, need})
+}
+
+// rankShown reports, for each target of m.rank, whether the ranks show
+// that it can be reached from every state of r: from what the search
+// noted when it could, else by a pass over the states.
+func rankShown(m *SystemModel, r *Result) []bool {
+	t := m.rank
+	if t == nil {
+		return make([]bool, maxRankTargets)
+	}
+	m.mu.Lock()
+	workers := append([]*sysWorker(nil), m.workers...)
+	m.mu.Unlock()
+	noted := !m.direct
+	for _, w := range workers {
+		noted = noted && !w.stuckOverflow
+	}
+	if !noted {
+		return rankCheck(m, r, t)
+	}
+	l := &m.l
+	f := make([][]uint32, t.nt)
+	for _, w := range workers {
+		for _, s := range w.stuck {
+			for ti := 0; ti < t.nt; ti++ {
+				if s.need&(1<<ti) == 0 {
+					continue
+				}
+				rk := t.rank(l, s.key, ti)
+				lower := false
+				if m.sys.Config.Power && rk < rankInf {
+					for j := 0; j < l.ns && !lower; j++ {
+						// The power action's successor, canonical or not,
+						// has the same rank: see rankTables.
+						lower = t.rank(l, s.key^1<<uint(j), ti) < rk
+					}
+				}
+				if !lower {
+					idx, ok := r.store.find(s.key)
+					if !ok {
+						panic("check: a state the search noted is not stored")
+					}
+					f[ti] = append(f[ti], idx)
+				}
+			}
+		}
+	}
+	ok := make([]bool, t.nt)
+	budget := max(1<<16, r.States/8)
+	for ti := range ok {
+		ok[ti] = rankEscape(m, r, t, ti, f[ti], &budget)
+	}
+	return ok
 }

@@ -153,6 +153,9 @@ func Check(sys *model.System, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	start := time.Now()
+	// The graph rules' targets, so that the search notes the states the
+	// ranks do not settle (see rank.go).
+	m.rank = newRankTables(m, graphTargets(m))
 	res, err := Explore(m, cfg.Options)
 	if err != nil {
 		return nil, err
@@ -346,18 +349,9 @@ func graphRules(m *SystemModel, res *Result, verdict map[string]string, viol map
 	spec := sys.Spec
 	n := res.States
 	l := &m.l
-	workMask := uint64(1)<<uint(l.wWork) - 1
-	// The two targets, as conditions on each disk.
-	settledDisk := func(l *layout, local uint64) bool {
-		s := l.work[local&workMask].status
-		return s == model.NoDisk || s == model.Gone || spec.Statuses[s].Class != model.Transitional
-	}
-	goneDisk := func(l *layout, local uint64) bool {
-		s := l.work[local&workMask].status
-		return s == model.NoDisk || s == model.Gone
-	}
-	targets := []rankTarget{settledDisk, goneDisk}
-	shown := rankCheck(m, res, targets)
+	targets := graphTargets(m)
+	// The ranks were given to the search by Check.
+	shown := rankShown(m, res)
 	// missing returns the first state from which target ti cannot be
 	// reached, if any, deciding exactly where the ranks could not.
 	missing := func(ti int) (uint32, bool, error) {
@@ -469,6 +463,23 @@ func graphRules(m *SystemModel, res *Result, verdict map[string]string, viol map
 			Text: fmt.Sprintf("the customer alone cannot delete a disk in %s %s; only the operator can", name, where)})
 	}
 	return nil
+}
+
+// graphTargets returns the targets of transitional-statuses-are-left (no
+// disk in a transitional status) and disk-can-always-be-deleted (no disk
+// exists), as conditions on each disk.
+func graphTargets(m *SystemModel) []rankTarget {
+	spec := m.sys.Spec
+	workMask := uint64(1)<<uint(m.l.wWork) - 1
+	settled := func(l *layout, local uint64) bool {
+		s := l.work[local&workMask].status
+		return s == model.NoDisk || s == model.Gone || spec.Statuses[s].Class != model.Transitional
+	}
+	gone := func(l *layout, local uint64) bool {
+		s := l.work[local&workMask].status
+		return s == model.NoDisk || s == model.Gone
+	}
+	return []rankTarget{settled, gone}
 }
 
 func transitional(sys *model.System, st *model.State) string {

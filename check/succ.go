@@ -78,6 +78,7 @@ func (w *sysWorker) Successors(key uint64, dst []uint64) []uint64 {
 	}
 	if len(w.arena) > w.arenaKept {
 		w.arena, w.hot = w.arena[:w.arenaKept], w.hot[:w.arenaKept]
+		w.rinfo = w.rinfo[:min(len(w.rinfo), w.arenaKept)]
 	}
 	return dst
 }

@@ -47,6 +47,9 @@ type SystemModel struct {
 	direct bool
 	// fast canonicalises keys directly when only servers are symmetric.
 	fast *fastSym
+	// rank, if set before the search, holds the disks' distances to the
+	// graph rules' targets: see rank.go.
+	rank *rankTables
 }
 
 // NewSystemModel returns the model of sys. It fails when a state of sys does
@@ -149,6 +152,11 @@ type sysWorker struct {
 	arena     []memoSucc
 	hot       []memoHot // beside arena
 	arenaKept int       // the arena's length covered by memo
+	// rank information beside arena, and the states noted as stuck
+	// (see rankVisit).
+	rinfo         []rankInfo
+	stuck         []rankStuck
+	stuckOverflow bool
 	l         *layout
 }
 
