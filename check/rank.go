@@ -525,7 +525,7 @@ func (w *sysWorker) rankVisit(key uint64, spans *[model.MaxDisks]uint64) {
 		return
 	}
 	if len(w.stuck) >= maxStuck {
-		w.stuckOverflow = true
+		w.stuckLost |= need
 		return
 	}
 	w.stuck = append(w.stuck, rankStuck{key, need})
@@ -542,19 +542,22 @@ func rankShown(m *SystemModel, r *Result) []bool {
 	m.mu.Lock()
 	workers := append([]*sysWorker(nil), m.workers...)
 	m.mu.Unlock()
-	noted := !m.direct
-	for _, w := range workers {
-		noted = noted && !w.stuckOverflow
-	}
-	if !noted {
+	if m.direct {
 		return rankCheck(m, r, t)
+	}
+	// The targets for which some stuck states were not noted: many states
+	// without a successor of smaller rank tell that the ranks will not
+	// show the target reachable, and the exact way decides.
+	var lost uint8
+	for _, w := range workers {
+		lost |= w.stuckLost
 	}
 	l := &m.l
 	f := make([][]uint32, t.nt)
 	for _, w := range workers {
 		for _, s := range w.stuck {
 			for ti := 0; ti < t.nt; ti++ {
-				if s.need&(1<<ti) == 0 {
+				if s.need&(1<<ti) == 0 || lost&(1<<ti) != 0 {
 					continue
 				}
 				rk := t.rank(l, s.key, ti)
@@ -579,7 +582,7 @@ func rankShown(m *SystemModel, r *Result) []bool {
 	ok := make([]bool, t.nt)
 	budget := max(1<<16, r.States/8)
 	for ti := range ok {
-		ok[ti] = rankEscape(m, r, t, ti, f[ti], &budget)
+		ok[ti] = lost&(1<<ti) == 0 && rankEscape(m, r, t, ti, f[ti], &budget)
 	}
 	return ok
 }

@@ -8,20 +8,19 @@ import (
 	"sync/atomic"
 )
 
-// Backward reachability without the reverse graph. The explored graph is
-// not stored: a state's successors are computed again when needed (a
-// successor costs less than a lookup of its index), so that the question
-// "from which states can the target be reached?" is answered by sweeps over
-// the states, each marking a state when one of its successors is marked,
-// until a sweep marks nothing. The sweeps alternate between increasing and
-// decreasing index order: a path whose states were found in the order it
-// runs (forwards in the search) is marked in one increasing sweep, and one
-// that runs back towards the initial states in one decreasing sweep. Marked
-// states are not expanded again, and a state stops looking at its
-// successors at the first marked one, so that when most states can reach
-// the target the work is about one expansion per state and sweep. The set
-// is the least fixed point, whatever the order in which the workers mark
-// states, so the result does not depend on their number.
+// Backward reachability without the reverse graph of every state. A
+// state's successors are computed again when needed (a successor costs
+// less than a lookup of its index), in two passes over the states in
+// increasing index order. The first marks a state when one of its
+// successors is marked, stopping at the first: a path whose states were
+// found in the order it runs is marked in this one pass, and when most
+// states can reach the target the pass costs about one expansion per
+// state. The second pass keeps the edges between the states still
+// unmarked, turns them round, and searches back from the marked states
+// along them: only the edges of the states the first pass could not
+// settle are stored, often none. The set is the least fixed point,
+// whatever the order in which the workers mark states, so the result does
+// not depend on their number.
 
 // SuccWorker is an optional capability of a [Worker]: the successors of a
 // state alone, in the order of [Worker.Visit], without the properties.
@@ -60,11 +59,11 @@ func (b Bitset) Count() int {
 
 // CanReach returns the states from which some state of target can be
 // reached along transitions whose label (see [Visit.Labels]) has no bit of
-// skip; target itself is included. It needs a complete exploration and
-// stores no edges: it sweeps over the states, expanding each unmarked one
-// again, until a sweep marks nothing (see the package documentation). Its
-// memory is one bit per state, plus the target's copy. The result does not
-// depend on the number of workers.
+// skip; target itself is included. It needs a complete exploration. It
+// expands the states again, in two passes, and stores only the edges of
+// the states the first pass leaves unmarked (8 bytes each, and 4 per
+// state while they are turned round), besides one bit per state. The
+// result does not depend on the number of workers.
 func (r *Result) CanReach(target Bitset, skip uint8) (Bitset, error) {
 	if r.Stop != Complete {
 		return nil, fmt.Errorf("check: reachability needs a complete exploration (stopped at %s)", r.Stop)
@@ -83,53 +82,121 @@ func (r *Result) CanReach(target Bitset, skip uint8) (Bitset, error) {
 		ws[i] = r.model.NewWorker()
 	}
 	nchunks := (n + chunk - 1) / chunk
-	for up := true; ; up = !up {
-		var changed atomic.Bool
+	// each calls f(w, i) for every unmarked state, from the goroutines
+	// of ws, a chunk at a time in increasing order.
+	each := func(f func(w Worker, c int, i uint32)) {
 		var next atomic.Int64
 		var wg sync.WaitGroup
 		for _, w := range ws {
 			wg.Add(1)
 			go func(w Worker) {
 				defer wg.Done()
-				var v Visit
-				var rc recentIndex
 				for {
 					c := int(next.Add(1) - 1)
 					if c >= nchunks {
 						return
 					}
-					if !up {
-						c = nchunks - 1 - c
-					}
-					a, b := c*chunk, min((c+1)*chunk, n)
-					for j := a; j < b; j++ {
-						i := uint32(j)
-						if !up {
-							i = uint32(a + b - 1 - j)
-						}
-						if reach.loadHas(i) {
-							continue
-						}
-						successors(w, r.store.key(i), &v, skip != 0)
-						for s, k := range v.Succ {
-							if skip != 0 && s < len(v.Labels) && v.Labels[s]&skip != 0 {
-								continue
-							}
-							if reach.loadHas(rc.index(r.store, k)) {
-								reach.addAtomic(i)
-								changed.Store(true)
-								break
-							}
+					for j := c * chunk; j < min((c+1)*chunk, n); j++ {
+						if !reach.loadHas(uint32(j)) {
+							f(w, c, uint32(j))
 						}
 					}
 				}
 			}(w)
 		}
 		wg.Wait()
-		if !changed.Load() {
-			return reach, nil
+	}
+	recents := make(map[Worker]*recentIndex, len(ws))
+	for _, w := range ws {
+		recents[w] = new(recentIndex)
+	}
+	visits := make(map[Worker]*Visit, len(ws))
+	for _, w := range ws {
+		visits[w] = new(Visit)
+	}
+	// The sweep: a state is marked at its first marked successor.
+	each(func(w Worker, _ int, i uint32) {
+		v, rc := visits[w], recents[w]
+		successors(w, r.store.key(i), v, skip != 0)
+		for s, k := range v.Succ {
+			if skip != 0 && s < len(v.Labels) && v.Labels[s]&skip != 0 {
+				continue
+			}
+			if reach.loadHas(rc.index(r.store, k)) {
+				reach.addAtomic(i)
+				return
+			}
+		}
+	})
+	// The edges between the states left, forwards per chunk; a state
+	// found with a marked successor now is marked instead.
+	type edges struct{ src, dst []uint32 }
+	out := make([]edges, nchunks)
+	each(func(w Worker, c int, i uint32) {
+		v, rc := visits[w], recents[w]
+		successors(w, r.store.key(i), v, skip != 0)
+		o := &out[c]
+		mark := len(o.src)
+		for s, k := range v.Succ {
+			if skip != 0 && s < len(v.Labels) && v.Labels[s]&skip != 0 {
+				continue
+			}
+			j := rc.index(r.store, k)
+			if reach.loadHas(j) {
+				reach.addAtomic(i)
+				o.src, o.dst = o.src[:mark], o.dst[:mark]
+				return
+			}
+			o.src, o.dst = append(o.src, i), append(o.dst, j)
+		}
+	})
+	// Turned round, then a search back from the marked states.
+	off := make([]uint32, n+1)
+	m := 0
+	for c := range out {
+		for _, j := range out[c].dst {
+			off[j+1]++
+		}
+		m += len(out[c].dst)
+	}
+	for i := 0; i < n; i++ {
+		off[i+1] += off[i]
+	}
+	pred := make([]uint32, m)
+	for c := range out {
+		o := &out[c]
+		for e, j := range o.dst {
+			off[j]++
+			pred[off[j]-1] = o.src[e]
+		}
+		out[c] = edges{}
+	}
+	// off[j] is now the end of j's predecessors, the start of j+1's.
+	var queue []uint32
+	for j := 0; j < n; j++ {
+		start := uint32(0)
+		if j > 0 {
+			start = off[j-1]
+		}
+		if off[j] > start && reach.Has(uint32(j)) {
+			queue = append(queue, uint32(j))
 		}
 	}
+	for len(queue) > 0 {
+		j := queue[len(queue)-1]
+		queue = queue[:len(queue)-1]
+		start := uint32(0)
+		if j > 0 {
+			start = off[j-1]
+		}
+		for _, u := range pred[start:off[j]] {
+			if !reach.Has(u) {
+				reach.Add(u)
+				queue = append(queue, u)
+			}
+		}
+	}
+	return reach, nil
 }
 
 // recentIndex remembers the indices of the keys looked up last: many

@@ -65,6 +65,11 @@ func NewSystemModel(sys *model.System, symmetry bool) (*SystemModel, error) {
 		if len(m.perms) == 1 && sys.Config.Servers >= 2 && sys.Config.Servers <= fastServers {
 			m.fast = newFastSym(&m.l)
 		}
+		// With one server and no interchangeable disks, every class has
+		// one state: the keys are canonical as they are.
+		if len(m.perms) == 1 && sys.Config.Servers < 2 {
+			m.symmetry = false
+		}
 	}
 	for _, p := range sys.Properties() {
 		var k Kind
@@ -154,9 +159,9 @@ type sysWorker struct {
 	arenaKept int       // the arena's length covered by memo
 	// rank information beside arena, and the states noted as stuck
 	// (see rankVisit).
-	rinfo         []rankInfo
-	stuck         []rankStuck
-	stuckOverflow bool
+	rinfo     []rankInfo
+	stuck     []rankStuck
+	stuckLost uint8 // targets of stuck states not noted, beyond maxStuck
 	l         *layout
 }
 
