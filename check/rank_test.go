@@ -80,15 +80,24 @@ func TestReachAgainstReverseGraph(t *testing.T) {
 					if workers == 1 && !tc.full {
 						continue
 					}
-					res.opt.Workers = workers
-					got, err := res.CanReach(target, skip)
-					if err != nil {
-						t.Fatal(err)
-					}
-					for i := range want {
-						if got[i] != want[i] {
-							t.Fatalf("%s target %d skip %d workers %d: CanReach gives %d states, the reverse graph %d",
-								name, ti, skip, workers, got.Count(), want.Count())
+					for _, tight := range []bool{false, true} {
+						if tight && (workers == 1 || !tc.full) {
+							continue
+						}
+						// Tight: no room for edges, so sweeps decide.
+						res.opt.Workers, res.opt.MaxMemory = workers, 0
+						if tight {
+							res.opt.MaxMemory = res.Bytes + 1
+						}
+						got, err := res.CanReach(target, skip)
+						if err != nil {
+							t.Fatal(err)
+						}
+						for i := range want {
+							if got[i] != want[i] {
+								t.Fatalf("%s target %d skip %d workers %d tight %v: CanReach gives %d states, the reverse graph %d",
+									name, ti, skip, workers, tight, got.Count(), want.Count())
+							}
 						}
 					}
 				}

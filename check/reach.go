@@ -62,8 +62,10 @@ func (b Bitset) Count() int {
 // skip; target itself is included. It needs a complete exploration. It
 // expands the states again, in two passes, and stores only the edges of
 // the states the first pass leaves unmarked (8 bytes each, and 4 per
-// state while they are turned round), besides one bit per state. The
-// result does not depend on the number of workers.
+// state while they are turned round), besides one bit per state; when
+// those would exceed [Options.MaxMemory], it sweeps over the states until
+// a sweep marks nothing instead, which stores nothing but takes longer.
+// The result does not depend on the number of workers.
 func (r *Result) CanReach(target Bitset, skip uint8) (Bitset, error) {
 	if r.Stop != Complete {
 		return nil, fmt.Errorf("check: reachability needs a complete exploration (stopped at %s)", r.Stop)
@@ -84,7 +86,9 @@ func (r *Result) CanReach(target Bitset, skip uint8) (Bitset, error) {
 	nchunks := (n + chunk - 1) / chunk
 	// each calls f(w, i) for every unmarked state, from the goroutines
 	// of ws, a chunk at a time in increasing order.
-	each := func(f func(w Worker, c int, i uint32)) {
+	// With down, the chunks and the states within them are taken in
+	// decreasing order.
+	each := func(down bool, f func(w Worker, c int, i uint32)) {
 		var next atomic.Int64
 		var wg sync.WaitGroup
 		for _, w := range ws {
@@ -96,9 +100,17 @@ func (r *Result) CanReach(target Bitset, skip uint8) (Bitset, error) {
 					if c >= nchunks {
 						return
 					}
-					for j := c * chunk; j < min((c+1)*chunk, n); j++ {
-						if !reach.loadHas(uint32(j)) {
-							f(w, c, uint32(j))
+					if down {
+						c = nchunks - 1 - c
+					}
+					a, b := c*chunk, min((c+1)*chunk, n)
+					for j := a; j < b; j++ {
+						i := uint32(j)
+						if down {
+							i = uint32(a + b - 1 - j)
+						}
+						if !reach.loadHas(i) {
+							f(w, c, i)
 						}
 					}
 				}
@@ -114,25 +126,43 @@ func (r *Result) CanReach(target Bitset, skip uint8) (Bitset, error) {
 	for _, w := range ws {
 		visits[w] = new(Visit)
 	}
-	// The sweep: a state is marked at its first marked successor.
-	each(func(w Worker, _ int, i uint32) {
-		v, rc := visits[w], recents[w]
-		successors(w, r.store.key(i), v, skip != 0)
-		for s, k := range v.Succ {
-			if skip != 0 && s < len(v.Labels) && v.Labels[s]&skip != 0 {
-				continue
+	// A sweep: a state is marked at its first marked successor. It
+	// reports whether it marked any.
+	sweep := func(down bool) bool {
+		var changed atomic.Bool
+		each(down, func(w Worker, _ int, i uint32) {
+			v, rc := visits[w], recents[w]
+			successors(w, r.store.key(i), v, skip != 0)
+			for s, k := range v.Succ {
+				if skip != 0 && s < len(v.Labels) && v.Labels[s]&skip != 0 {
+					continue
+				}
+				if reach.loadHas(rc.index(r.store, k)) {
+					reach.addAtomic(i)
+					changed.Store(true)
+					return
+				}
 			}
-			if reach.loadHas(rc.index(r.store, k)) {
-				reach.addAtomic(i)
-				return
-			}
-		}
-	})
+		})
+		return changed.Load()
+	}
+	sweep(false)
 	// The edges between the states left, forwards per chunk; a state
-	// found with a marked successor now is marked instead.
+	// found with a marked successor now is marked instead. When they would
+	// not fit within Options.MaxMemory, sweeps in alternate directions
+	// until one marks nothing decide instead, with no memory but the bits.
 	type edges struct{ src, dst []uint32 }
 	out := make([]edges, nchunks)
-	each(func(w Worker, c int, i uint32) {
+	var stored atomic.Int64
+	var over atomic.Bool
+	room := int64(-1)
+	if r.opt.MaxMemory > 0 {
+		room = (r.opt.MaxMemory - r.Bytes - int64(n)*4) / 16 // growing lists
+	}
+	each(false, func(w Worker, c int, i uint32) {
+		if over.Load() {
+			return
+		}
 		v, rc := visits[w], recents[w]
 		successors(w, r.store.key(i), v, skip != 0)
 		o := &out[c]
@@ -149,7 +179,16 @@ func (r *Result) CanReach(target Bitset, skip uint8) (Bitset, error) {
 			}
 			o.src, o.dst = append(o.src, i), append(o.dst, j)
 		}
+		if room >= 0 && stored.Add(int64(len(o.src)-mark)) > room {
+			over.Store(true)
+		}
 	})
+	if over.Load() {
+		out = nil
+		for down := true; sweep(down); down = !down {
+		}
+		return reach, nil
+	}
 	// Turned round, then a search back from the marked states.
 	off := make([]uint32, n+1)
 	m := 0
