@@ -132,15 +132,33 @@ func (s *store) insertLevel(outs []chunkOut, workers int) int {
 	}
 	first := s.firsts(outs, offs, workers)
 	old := s.n
-	q := 0
-	for c := range outs {
-		for _, k := range outs[c].cands {
-			if first[q] {
-				s.appendKey(k)
+	// The new states in q order: each chunk's count of first
+	// occurrences gives where its keys go, and the chunks are copied in
+	// parallel.
+	at := make([]int, len(outs)+1)
+	parallel(len(outs), workers, func(c int) {
+		n := 0
+		for _, f := range first[offs[c]:offs[c+1]] {
+			if f {
+				n++
 			}
-			q++
 		}
+		at[c+1] = n
+	})
+	for c := range outs {
+		at[c+1] += at[c]
 	}
+	s.reserve(at[len(outs)])
+	parallel(len(outs), workers, func(c int) {
+		idx := old + at[c]
+		for j, k := range outs[c].cands {
+			if first[offs[c]+j] {
+				s.blocks[idx>>blockBits][idx&blockMask] = k
+				idx++
+			}
+		}
+	})
+	s.n += at[len(outs)]
 	first = nil
 	// Grow as adding the states one by one would, then enter.
 	size := len(s.tab)
