@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"reflect"
 	"testing"
 
 	"github.com/evsim/evsim/model"
@@ -149,6 +150,44 @@ func TestRankEscape(t *testing.T) {
 			if len(f) > 0 && rankEscape(m, res, m.rank, ti, f, &budget) {
 				t.Errorf("%q target %d: escape within no budget", tc.spec, ti)
 			}
+		}
+	}
+}
+
+// TestRankPass checks the ranks without the successor cache, where the
+// search notes nothing and a pass over the states after it decides: the
+// same verdicts as the notes of the search.
+func TestRankPass(t *testing.T) {
+	twoServers := tinyConfig()
+	twoServers.Servers = 2
+	twoServers.Power = false
+	for _, tc := range []struct {
+		spec string
+		cfg  model.Config
+		sym  bool
+		want []bool
+	}{
+		{"", tinyConfig(), false, []bool{true, true}},
+		{"", twoServers, true, nil},
+		{"uploading-no-way-out", tinyConfig(), false, []bool{false, false}},
+	} {
+		spec := model.Default()
+		if tc.spec != "" {
+			spec = mutant(t, tc.spec)
+		}
+		var got [2][]bool
+		for i, direct := range []bool{false, true} {
+			m := mustModel(t, mustSys(t, spec, tc.cfg), tc.sym)
+			m.direct = direct
+			m.rank = newRankTables(m, graphTargets(m))
+			res := explore(t, m, Options{})
+			got[i] = rankShown(m, res)
+		}
+		if !reflect.DeepEqual(got[0], got[1]) {
+			t.Errorf("%q symmetry %v: noted by the search %v, by a pass %v", tc.spec, tc.sym, got[0], got[1])
+		}
+		if tc.want != nil && !reflect.DeepEqual(got[1], tc.want) {
+			t.Errorf("%q symmetry %v: shown %v, want %v", tc.spec, tc.sym, got[1], tc.want)
 		}
 	}
 }
