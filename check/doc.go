@@ -73,8 +73,9 @@
 //     cannot decrease for ever. The states noted are taken in increasing
 //     rank, each shown to reach a state of smaller rank by a small search
 //     forward from it; the argument then holds by induction on the rank.
-//     The graph rules of a spec that satisfies them cost a few
-//     milliseconds after the search, and no memory but the tables.
+//     The graph rules of a spec that satisfies them then cost some
+//     milliseconds after the search (tens for millions of states), and no
+//     memory but the tables.
 //   - Exactly, by [Result.CanReach], when the ranks cannot show it (a
 //     violated rule, many states noted, or a search from one that grows
 //     too large): a pass over the states in index order marks each one
