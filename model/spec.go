@@ -310,6 +310,7 @@ type Spec struct {
 	Statuses []Status
 	Ops      []Operation
 	APIOnly  []APIOnly
+	Rules    []Rule // the properties section, compiled
 
 	statusByName map[string]StatusID
 	statusByCode map[string]StatusID
