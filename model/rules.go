@@ -48,7 +48,6 @@ type ServerView struct {
 	ID       string `expr:"id"`       // s0, s1, ...
 	Index    int    `expr:"index"`    // 0, 1, ...
 	On       bool   `expr:"on"`       // powered on
-	Disks    int    `expr:"disks"`    // disks attached to it
 	Attached bool   `expr:"attached"` // the rule's disk is attached to it (false in a fleet rule)
 }
 
@@ -327,6 +326,20 @@ type evalScratch struct {
 	step    stepEnv
 	disks   [MaxDisks]DiskView
 	servers [MaxServers]ServerView
+
+	// The transition step holds, so that the rules evaluated one after
+	// the other on the same transition fill it once.
+	stepValid bool
+	lastStep  stepKey
+	lastSys   *System
+}
+
+// stepKey is what a local step rule's environment depends on.
+type stepKey struct {
+	a             Action
+	power         uint32
+	snaps         uint8 // disks with a snapshot (the argument of a rollback)
+	before, after Disk
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(evalScratch) }}
@@ -372,13 +385,7 @@ func (s *System) fleet(st *State, sc *evalScratch, attachedOf int, withDisks boo
 		disks = sc.disks[:st.NDisks]
 	}
 	for i := 0; i < int(st.NServers); i++ {
-		n := 0
-		for d := 0; d < int(st.NDisks); d++ {
-			if st.Disks[d].Attached&(1<<i) != 0 {
-				n++
-			}
-		}
-		sc.servers[i] = ServerView{ID: serverIDs[i], Index: i, On: st.ServerOn(i), Disks: n,
+		sc.servers[i] = ServerView{ID: serverIDs[i], Index: i, On: st.ServerOn(i),
 			Attached: attachedOf >= 0 && st.Disks[attachedOf].Attached&(1<<i) != 0}
 	}
 	return disks, sc.servers[:st.NServers]
@@ -429,6 +436,18 @@ func (s *System) fleetEnv(st *State, sc *evalScratch) *fleetEnv {
 
 func (s *System) stepEnv(r *Rule, from *State, a Action, to *State, sc *evalScratch) *stepEnv {
 	env := &sc.step
+	key := stepKey{a: a, power: from.PowerOn, before: from.Disks[a.Disk], after: to.Disks[a.Disk]}
+	for d := 0; d < int(from.NDisks); d++ {
+		if from.Disks[d].Exists() && from.Disks[d].Snapshots > 0 {
+			key.snaps |= 1 << d
+		}
+	}
+	if r.Local && sc.stepValid && sc.lastSys == s && sc.lastStep == key {
+		return env
+	}
+	// A rule that looks at other disks fills the environment anew, and
+	// the next local rule too.
+	sc.stepValid, sc.lastSys, sc.lastStep = r.Local, s, key
 	d := int(a.Disk)
 	s.view(from, d, &env.Before)
 	s.view(to, d, &env.After)
@@ -439,10 +458,7 @@ func (s *System) stepEnv(r *Rule, from *State, a Action, to *State, sc *evalScra
 	spec := s.Spec
 	o := &spec.Ops[op]
 	act := ActionView{Kind: a.Kind.String(), Op: o.Name, Actor: o.Actor.String(), TableName: o.TableName,
-		Creates: o.Creates, Server: -1, SnapshotOf: -1}
-	for _, e := range o.Effects {
-		act.Effects = append(act.Effects, e.String())
-	}
+		Creates: o.Creates, Server: -1, SnapshotOf: -1, Effects: spec.effectNames[op]}
 	arg := a.Arg
 	if a.Kind == Succeed || a.Kind == Fail {
 		arg = k.Arg

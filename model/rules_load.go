@@ -31,6 +31,12 @@ var ruleKinds = append([]string{"invariant", "step", "possible"}, GraphRuleNames
 // the section takes the rules of the embedded spec, compiled against its
 // own statuses and operations.
 func (l *loader) properties(s *Spec, raws *[]rawProperty) {
+	s.effectNames = make([][]string, len(s.Ops))
+	for i := range s.Ops {
+		for _, e := range s.Ops[i].Effects {
+			s.effectNames[i] = append(s.effectNames[i], e.String())
+		}
+	}
 	if raws != nil {
 		s.Rules = l.rules(s, "properties", *raws)
 		return

@@ -312,6 +312,8 @@ type Spec struct {
 	APIOnly  []APIOnly
 	Rules    []Rule // the properties section, compiled
 
+	effectNames [][]string // per operation, the names of its effects, for the rules
+
 	statusByName map[string]StatusID
 	statusByCode map[string]StatusID
 	opByName     map[string]OpID
