@@ -380,6 +380,8 @@ func graphRules(m *SystemModel, res *Result, verdict map[string]string, viol map
 		viol[model.PropTransitionalLeft] = &tv
 	}
 
+	leadsTo(m, res, g, verdict, viol)
+
 	// Per disk, on the projection of the graph onto one disk's situation.
 	loc := project(m, res)
 

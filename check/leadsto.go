@@ -1,0 +1,103 @@
+package check
+
+import (
+	"fmt"
+
+	"github.com/evsim/evsim/model"
+)
+
+// leadsTo evaluates the leads-to rules of the system on the explored graph
+// g (see [model.LeadsTo]): for each rule, and for each disk when the rule
+// ranges over each disk, the states where From holds, those where To
+// holds, the states from which a To state can be reached (backwards from
+// To), and the states that can reach, through states where To does not
+// hold, a state from which To cannot be reached any more. A From state
+// among the last is a violation: a fair path from it can avoid To for
+// ever. The first one in breadth-first order gives the shortest trace.
+func leadsTo(m *SystemModel, res *Result, g *Graph, verdict map[string]string, viol map[string]*Counterexample) {
+	sys := m.sys
+	n := res.States
+	var st model.State
+	for _, p := range sys.Properties() {
+		lt := p.LeadsTo
+		if lt == nil {
+			continue
+		}
+		if lt.EachDisk && len(m.perms) > 1 {
+			// A canonical state may stand for its disks in another
+			// order, and a path of the reduced graph can swap them.
+			verdict[p.Name] = Unknown
+			continue
+		}
+		disks := []int{-1}
+		if lt.EachDisk {
+			disks = disks[:0]
+			for d := 0; d < len(sys.Config.Disks); d++ {
+				disks = append(disks, d)
+			}
+		}
+		verdict[p.Name] = Holds
+		for _, d := range disks {
+			from, to := NewBitset(n), NewBitset(n)
+			for i := 0; i < n; i++ {
+				m.l.unpack(res.Key(uint32(i)), &st)
+				if lt.EachDisk && !st.Disks[d].Exists() {
+					continue
+				}
+				if lt.To(sys, &st, d) {
+					to.Add(uint32(i))
+				} else if lt.From(sys, &st, d) {
+					from.Add(uint32(i))
+				}
+			}
+			reach := g.CanReach(to, 0)
+			lost := NewBitset(n)
+			for i := range lost {
+				lost[i] = ^reach[i]
+			}
+			avoid := g.canReachAvoiding(lost, to)
+			for i := 0; i < n; i++ {
+				if from.Has(uint32(i)) && avoid.Has(uint32(i)) {
+					verdict[p.Name] = Violated
+					tv, _ := traceFor(m, res, Violation{Prop: -1, State: uint32(i), Action: -1})
+					who := "the state"
+					if d >= 0 {
+						who = fmt.Sprintf("d%d", d)
+					}
+					tv.Detail = fmt.Sprintf("from this state, where from holds for %s, a path can go on for ever without reaching to: it leads to states from which no path does", who)
+					viol[p.Name] = &tv
+					break
+				}
+			}
+			if verdict[p.Name] == Violated {
+				break
+			}
+		}
+	}
+}
+
+// canReachAvoiding returns the states from which a state of target can be
+// reached along states outside avoid (the target states themselves
+// included, whatever avoid says of them).
+func (g *Graph) canReachAvoiding(target, avoid Bitset) Bitset {
+	reach := NewBitset(g.n)
+	var queue []uint32
+	for i := 0; i < g.n; i++ {
+		if target.Has(uint32(i)) {
+			reach.Add(uint32(i))
+			queue = append(queue, uint32(i))
+		}
+	}
+	for len(queue) > 0 {
+		v := queue[len(queue)-1]
+		queue = queue[:len(queue)-1]
+		for e := g.off[v]; e < g.off[v+1]; e++ {
+			u := g.src[e]
+			if !reach.Has(u) && !avoid.Has(u) {
+				reach.Add(u)
+				queue = append(queue, u)
+			}
+		}
+	}
+	return reach
+}
