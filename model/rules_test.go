@@ -81,8 +81,8 @@ func TestRuleLoadErrors(t *testing.T) {
 // them.
 func TestRulesAreData(t *testing.T) {
 	spec := Default()
-	if len(spec.Rules) != 13 {
-		t.Fatalf("%d rules; want the 13 of the page", len(spec.Rules))
+	if len(spec.Rules) < 13 {
+		t.Fatalf("%d rules; want at least the 13 of the page", len(spec.Rules))
 	}
 	for _, r := range spec.Rules {
 		if r.Source == "" || r.Summary == "" || r.Line == 0 {
