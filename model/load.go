@@ -609,6 +609,7 @@ func (l *loader) op(s *Spec, at string, r *rawOp) Operation {
 		f := From{Note: rf.Note}
 		f.Line, f.Col = l.pos(fat)
 		f.Status, _ = l.status(fat+".status", rf.Status)
+		l.deadEntry(s, fat+".status", f.Status, rf.Status)
 		f.When = l.conds(fat+".when", rf.When, op.Arg)
 		f.Basis = l.basis(fat+".basis", rf.Basis, &op.Basis)
 		if rf.Table != "" {

@@ -209,3 +209,13 @@ func (l *loader) exprPos(field, src string, from int) (int, int) {
 	}
 	return line + eLine - 1, eCol + 1
 }
+
+// deadEntry rejects a from entry whose status is transitional: a disk in
+// such a status is running an operation and starts nothing, so the entry
+// never fires, while the diagram would still draw its arrow.
+func (l *loader) deadEntry(s *Spec, at string, id StatusID, name string) {
+	if name == "" || int(id) >= len(s.Statuses) || s.Statuses[id].Class != Transitional {
+		return
+	}
+	l.errorf(at, "%q is transitional: a disk in it is running an operation and starts nothing, so this entry never fires; start from a stable, failed or parked status", name)
+}

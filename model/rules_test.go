@@ -175,3 +175,18 @@ operations:
 		t.Errorf("expanding without a backup: %q", msg)
 	}
 }
+
+// TestDeadEntry: an operation that starts from a transitional status is
+// rejected where the entry names it.
+func TestDeadEntry(t *testing.T) {
+	src := edit(t, "      - status: Awaiting transfer\n        basis: {tag: docs, ref: \"EVS API reference, accepting", "      - status: Downloading\n        basis: {tag: docs, ref: \"EVS API reference, accepting")
+	_, err := Load("dead.yaml", []byte(src))
+	var list ErrorList
+	if !errors.As(err, &list) || len(list) != 1 {
+		t.Fatalf("want one error, got %v", err)
+	}
+	want := fmt.Sprintf("dead.yaml:%d:17: operations[12].from[0].status: \"Downloading\" is transitional: a disk in it is running an operation and starts nothing, so this entry never fires", lineOf(t, src, "      - status: Downloading"))
+	if !strings.HasPrefix(list[0].Error(), want) {
+		t.Errorf("got  %s\nwant %s", list[0].Error(), want)
+	}
+}
