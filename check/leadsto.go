@@ -101,3 +101,54 @@ func (g *Graph) canReachAvoiding(target, avoid Bitset) Bitset {
 	}
 	return reach
 }
+
+// customerWayOut evaluates the customer-can-delete rules on the projection
+// of the graph onto one disk: without the operator's actions, every
+// situation of a disk from which it cannot be deleted must be one of the
+// rule's exceptions (its status, attached or not). The trace leads to the
+// first state in which a disk is in such a situation.
+func customerWayOut(m *SystemModel, res *Result, loc *local, verdict map[string]string, viol map[string]*Counterexample) {
+	spec := m.sys.Spec
+	var ok []bool
+	for _, p := range m.sys.Properties() {
+		if p.Graph != model.PropCustomerDeletes {
+			continue
+		}
+		if ok == nil {
+			ok = loc.canDelete(LabelOperator)
+		}
+		verdict[p.Name] = Holds
+		var bad []int32
+		var where string
+		for id, can := range ok {
+			s := loc.status[id]
+			if can || s == model.NoDisk || s == model.Gone || excepted(p.Except, s, loc.attached[id]) {
+				continue
+			}
+			if len(bad) == 0 {
+				where = "not attached"
+				if loc.attached[id] {
+					where = "attached"
+				}
+				where = spec.StatusName(s) + " while " + where
+			}
+			bad = append(bad, int32(id))
+		}
+		if len(bad) == 0 {
+			continue
+		}
+		verdict[p.Name] = Violated
+		tv, _ := traceFor(m, res, Violation{Prop: -1, State: loc.firstState(m, res, bad[:1]), Action: -1})
+		tv.Detail = "without the operator, the customer can no longer delete a disk in " + where + ", which the rule does not except"
+		viol[p.Name] = &tv
+	}
+}
+
+func excepted(except []model.Exception, s model.StatusID, attached bool) bool {
+	for _, e := range except {
+		if e.Status == s && (e.Attached < 0 || (e.Attached == 1) == attached) {
+			return true
+		}
+	}
+	return false
+}

@@ -141,7 +141,10 @@ type Config struct {
 //     disk exists can be reached (with the operator, if the configuration
 //     has one). Without the operator, each status (attached or not) from
 //     which the customer alone cannot delete a disk is reported as a
-//     finding.
+//     finding;
+//   - customer-can-delete: the same, as a verdict: every such situation
+//     must be one of the rule's exceptions;
+//   - leads-to: see [model.LeadsTo].
 //
 // A violated property is part of the report, not an error; the error is
 // for configurations the checker cannot explore.
@@ -384,6 +387,7 @@ func graphRules(m *SystemModel, res *Result, verdict map[string]string, viol map
 
 	// Per disk, on the projection of the graph onto one disk's situation.
 	loc := project(m, res)
+	customerWayOut(m, res, loc, verdict, viol)
 
 	// Disks can be deleted.
 	verdict[model.PropDeletable] = Holds

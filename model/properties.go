@@ -49,6 +49,8 @@ type Property struct {
 	// (then LeadsTo is set).
 	Graph   string
 	LeadsTo *LeadsTo
+	// Except lists the situations a customer-can-delete rule exempts.
+	Except []Exception
 	// Local reports that the rule looks at one disk, the servers and (for
 	// a step rule) the action only, never at other disks: an explorer may
 	// cache its verdicts per situation of one disk.
@@ -73,7 +75,19 @@ const GraphLeadsTo = "leads-to"
 
 // GraphRuleNames lists the graph rules a spec may declare: the named ones,
 // evaluated by an explorer's own algorithms, and leads-to.
-var GraphRuleNames = []string{PropTransitionalLeft, PropEveryStatus, PropDeletable, PropNoDeadlock, GraphLeadsTo}
+var GraphRuleNames = []string{PropTransitionalLeft, PropEveryStatus, PropDeletable, PropNoDeadlock, PropCustomerDeletes, GraphLeadsTo}
+
+// PropCustomerDeletes is the graph rule "the customer's way out": without
+// the operator's actions, a disk can be deleted from every status (attached
+// or not) but the exceptions the property lists ([Property.Except]).
+const PropCustomerDeletes = "customer-can-delete"
+
+// Exception is a situation a customer-can-delete rule exempts: a status,
+// attached or not (Attached: -1 either way, 0 not attached, 1 attached).
+type Exception struct {
+	Status   StatusID
+	Attached int8
+}
 
 // LeadsTo is a leads-to rule: from every reachable state in which From
 // holds, every path reaches a state in which To holds, under transition

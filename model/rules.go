@@ -129,6 +129,7 @@ type Rule struct {
 	// its verdict depends on the disk, the servers and, for a step rule,
 	// the action alone.
 	Local     bool
+	Except    []Exception // customer-can-delete: the situations it exempts
 	Line, Col int
 
 	prog, from, to, msg *vm.Program
@@ -498,7 +499,7 @@ func (s *System) bind(rules []Rule) []Property {
 	var out []Property
 	for i := range rules {
 		r := &rules[i]
-		p := Property{Name: r.Name, Number: r.Number, Summary: r.Summary, Source: r.Source, Kind: r.Kind, Graph: r.Graph, Local: r.Local}
+		p := Property{Name: r.Name, Number: r.Number, Summary: r.Summary, Source: r.Source, Kind: r.Kind, Graph: r.Graph, Local: r.Local, Except: r.Except}
 		switch {
 		case r.Kind == Invariant && r.Scope == ScopeDisk:
 			p.DiskOK = func(s *System, st *State, d int) bool {

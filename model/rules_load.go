@@ -22,6 +22,10 @@ type rawProperty struct {
 	Message string `yaml:"message"`
 	From    string `yaml:"from"`
 	To      string `yaml:"to"`
+	Except  []struct {
+		Status   string `yaml:"status"`
+		Attached *bool  `yaml:"attached"`
+	} `yaml:"except"`
 }
 
 // ruleKinds are the values of a property's kind.
@@ -60,6 +64,7 @@ func (l *loader) properties(s *Spec, raws *[]rawProperty) {
 }
 
 func (l *loader) rules(s *Spec, at string, raws []rawProperty) []Rule {
+	l.cur, l.statusNames = s, s.StatusNames()
 	var out []Rule
 	seen := map[string]bool{}
 	for i := range raws {
@@ -106,6 +111,24 @@ func (l *loader) rules(s *Spec, at string, raws []rawProperty) []Rule {
 			want["from"], want["to"] = true, true
 		default:
 			rule.Kind, rule.Graph = GraphRule, kind
+			if kind == PropCustomerDeletes {
+				for j, e := range r.Except {
+					x := Exception{Attached: -1}
+					id, ok := l.status(fmt.Sprintf("%s.except[%d].status", pat, j), e.Status)
+					if ok {
+						x.Status = id
+					}
+					if e.Attached != nil {
+						x.Attached = 0
+						if *e.Attached {
+							x.Attached = 1
+						}
+					}
+					rule.Except = append(rule.Except, x)
+				}
+			} else if len(r.Except) > 0 {
+				l.errorf(pat+".except", "only a %s property has exceptions", PropCustomerDeletes)
+			}
 			if r.Name != kind {
 				l.errorf(pat+".name", "a named graph rule is called by its kind; want %q", kind)
 			}
