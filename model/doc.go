@@ -44,8 +44,8 @@
 // The rules are written in the language of github.com/expr-lang/expr. It
 // was measured against github.com/google/cel-go (v0.31.0, the language of
 // Kubernetes' validation rules) on the checker's workload: the page's
-// three invariants over each disk of the 272,778 states of the default
-// fleet (testdata/enginebench). expr took 108 to 119 ns an evaluation with
+// three invariants over each disk of the 272,778 states the default
+// fleet had then (testdata/enginebench). expr took 108 to 119 ns an evaluation with
 // the disk as a Go struct and 89 to 94 with flat variables; cel-go 225 to
 // 247 and 103 to 110; the same rules in Go 2. Both engines are some fifty
 // times slower than Go, so the checker keeps the verdict of a rule over one
