@@ -17,9 +17,9 @@ type killRow struct {
 	mutant, breaks, setup string
 	killed                bool
 	graphOnly             bool // a graph rule, which random sequences do not check
-	sequences             int // sequences run until the first failure
-	found, shrunk         int // length of the failing sequence, found and shrunk
-	gopterShrunk          int // length after gopter's shrinking alone
+	sequences             int  // sequences run until the first failure
+	found, shrunk         int  // length of the failing sequence, found and shrunk
+	gopterShrunk          int  // length after gopter's shrinking alone
 	by                    string
 
 	// The exhaustive search (package check) of a small configuration.
