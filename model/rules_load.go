@@ -55,12 +55,15 @@ func (l *loader) properties(s *Spec, raws *[]rawProperty) {
 	if err := yaml.Unmarshal(defaultSpec, &def); err != nil {
 		panic("model: embedded spec does not decode: " + err.Error())
 	}
-	dl := &loader{file: DefaultSpecName + " (the rules a spec without a properties section takes)", src: defaultSpec, positions: map[string][2]int{}}
+	dl := &loader{file: DefaultSpecName, src: defaultSpec, positions: map[string][2]int{}}
 	for _, doc := range f.Docs {
 		dl.index(doc, "")
 	}
 	s.Rules = dl.rules(s, "properties", def.Properties)
-	l.errs = append(l.errs, dl.errs...)
+	if len(dl.errs) > 0 {
+		e := dl.errs[0]
+		l.errorf("properties", "missing, and the embedded spec's rules, which a spec without the section takes, do not fit this spec (%s:%d:%d: %s: %s); add a properties section", DefaultSpecName, e.Line, e.Col, e.Field, e.Msg)
+	}
 }
 
 func (l *loader) rules(s *Spec, at string, raws []rawProperty) []Rule {
