@@ -403,9 +403,7 @@ func TestTooManyBits(t *testing.T) {
 // violations, witnesses and labels.
 func TestCacheAgainstDirect(t *testing.T) {
 	specs := map[string]*model.Spec{"default": model.Default()}
-	files, _ := filepath.Glob("../model/testdata/mutants/*.yaml")
-	for _, f := range files {
-		name := strings.TrimSuffix(filepath.Base(f), ".yaml")
+	for _, name := range pageMutants(t) {
 		specs[name] = mutant(t, name)
 	}
 	cfg := smallConfig()
