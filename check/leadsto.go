@@ -2,6 +2,8 @@ package check
 
 import (
 	"fmt"
+	"sort"
+	"strings"
 
 	"github.com/evsim/evsim/model"
 )
@@ -118,28 +120,47 @@ func customerWayOut(m *SystemModel, res *Result, loc *local, verdict map[string]
 			ok = loc.canDelete(LabelOperator)
 		}
 		verdict[p.Name] = Holds
+		// The situations are listed by status and attachment, and the
+		// trace leads to the first state with one of them: neither
+		// depends on the order of the projection's nodes.
 		var bad []int32
-		var where string
+		seen := map[[2]int]bool{}
+		var keys [][2]int
 		for id, can := range ok {
 			s := loc.status[id]
 			if can || s == model.NoDisk || s == model.Gone || excepted(p.Except, s, loc.attached[id]) {
 				continue
 			}
-			if len(bad) == 0 {
-				where = "not attached"
-				if loc.attached[id] {
-					where = "attached"
-				}
-				where = spec.StatusName(s) + " while " + where
-			}
 			bad = append(bad, int32(id))
+			k := [2]int{int(s), 0}
+			if loc.attached[id] {
+				k[1] = 1
+			}
+			if !seen[k] {
+				seen[k] = true
+				keys = append(keys, k)
+			}
 		}
 		if len(bad) == 0 {
 			continue
 		}
+		sort.Slice(keys, func(a, b int) bool {
+			if keys[a][0] != keys[b][0] {
+				return keys[a][0] < keys[b][0]
+			}
+			return keys[a][1] < keys[b][1]
+		})
+		var where []string
+		for _, k := range keys {
+			w := " while not attached"
+			if k[1] == 1 {
+				w = " while attached"
+			}
+			where = append(where, spec.StatusName(model.StatusID(k[0]))+w)
+		}
 		verdict[p.Name] = Violated
-		tv, _ := traceFor(m, res, Violation{Prop: -1, State: loc.firstState(m, res, bad[:1]), Action: -1})
-		tv.Detail = "without the operator, the customer can no longer delete a disk in " + where + ", which the rule does not except"
+		tv, _ := traceFor(m, res, Violation{Prop: -1, State: loc.firstState(m, res, bad), Action: -1})
+		tv.Detail = "without the operator, the customer can no longer delete a disk in " + strings.Join(where, ", ") + ", which the rule does not except"
 		viol[p.Name] = &tv
 	}
 }
