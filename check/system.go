@@ -36,7 +36,7 @@ type SystemModel struct {
 	props   []Property
 	mprops  []model.Property // the model property behind each of props, zero for no-deadlock
 	inv     []int            // indices into props: invariants evaluated on the whole state
-	diskInv []int            // invariants over each disk, evaluated per disk and cached (see diskBad)
+	diskInv []int            // invariants over each disk, evaluated per disk and cached (invcache.go)
 	steps   []int
 	poss    []int
 	deadlck int
