@@ -394,6 +394,7 @@ func (l *loader) build(raw *rawSpec) *Spec {
 	for i := range raw.Operations {
 		s.Ops = append(s.Ops, l.op(s, fmt.Sprintf("operations[%d]", i), &raw.Operations[i]))
 	}
+	l.deadEntries(s)
 	for i, rs := range raw.Statuses {
 		for j, n := range rs.RowOrder {
 			id, ok := s.opByName[n]
@@ -609,7 +610,6 @@ func (l *loader) op(s *Spec, at string, r *rawOp) Operation {
 		f := From{Note: rf.Note}
 		f.Line, f.Col = l.pos(fat)
 		f.Status, _ = l.status(fat+".status", rf.Status)
-		l.deadEntry(s, fat+".status", f.Status, rf.Status)
 		f.When = l.conds(fat+".when", rf.When, op.Arg)
 		f.Basis = l.basis(fat+".basis", rf.Basis, &op.Basis)
 		if rf.Table != "" {

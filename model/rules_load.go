@@ -236,12 +236,32 @@ func (l *loader) exprPos(field, src string, from int) (int, int) {
 	return line + eLine - 1, eCol + 1
 }
 
-// deadEntry rejects a from entry whose status is transitional: a disk in
-// such a status is running an operation and starts nothing, so the entry
-// never fires, while the diagram would still draw its arrow.
-func (l *loader) deadEntry(s *Spec, at string, id StatusID, name string) {
-	if name == "" || int(id) >= len(s.Statuses) || s.Statuses[id].Class != Transitional {
-		return
+// deadEntries rejects a from entry whose status is transitional and that
+// no completion lands in: a disk in such a status is running an operation
+// and starts nothing, so the entry never fires, while the diagram would
+// still draw its arrow.
+func (l *loader) deadEntries(s *Spec) {
+	atRest := map[StatusID]bool{}
+	for i := range s.Ops {
+		op := &s.Ops[i]
+		lists := [][]Target{op.Success, op.Failure}
+		for _, st := range op.Steps {
+			lists = append(lists, st.Failure)
+		}
+		for _, ts := range lists {
+			for _, t := range ts {
+				if t.Kind == ToStatus {
+					atRest[t.Status] = true
+				}
+			}
+		}
 	}
-	l.errorf(at, "%q is transitional: a disk in it is running an operation and starts nothing, so this entry never fires; start from a stable, failed or parked status", name)
+	for i := range s.Ops {
+		for j, f := range s.Ops[i].From {
+			if int(f.Status) >= len(s.Statuses) || s.Statuses[f.Status].Class != Transitional || atRest[f.Status] {
+				continue
+			}
+			l.errorf(fmt.Sprintf("operations[%d].from[%d].status", i, j), "%q is transitional and no completion lands in it: a disk there is running an operation and starts nothing, so this entry never fires; start from a stable, failed or parked status", s.Statuses[f.Status].Name)
+		}
+	}
 }

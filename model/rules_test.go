@@ -185,7 +185,7 @@ func TestDeadEntry(t *testing.T) {
 	if !errors.As(err, &list) || len(list) != 1 {
 		t.Fatalf("want one error, got %v", err)
 	}
-	want := fmt.Sprintf("dead.yaml:%d:17: operations[12].from[0].status: \"Downloading\" is transitional: a disk in it is running an operation and starts nothing, so this entry never fires", lineOf(t, src, "      - status: Downloading"))
+	want := fmt.Sprintf("dead.yaml:%d:17: operations[12].from[0].status: \"Downloading\" is transitional and no completion lands in it: a disk there is running an operation and starts nothing, so this entry never fires", lineOf(t, src, "      - status: Downloading"))
 	if !strings.HasPrefix(list[0].Error(), want) {
 		t.Errorf("got  %s\nwant %s", list[0].Error(), want)
 	}
