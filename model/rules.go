@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/expr-lang/expr"
 	exprast "github.com/expr-lang/expr/ast"
@@ -333,6 +334,70 @@ type evalScratch struct {
 	stepValid bool
 	lastStep  stepKey
 	lastSys   *System
+
+	// Verdicts of local rules on the transitions and disks met last: a
+	// search meets the same situation of one disk again and again.
+	verdicts [verdictSlots]verdictSlot
+}
+
+const verdictSlots = 1 << 12
+
+type verdictSlot struct {
+	key  stepKey
+	rule *Rule
+	sys  *System
+	ok   bool
+}
+
+func mixDisk(h uint64, k *Disk) uint64 {
+	h = (h ^ uint64(k.Status) ^ uint64(k.Op)<<8 ^ uint64(k.Step)<<16 ^ uint64(k.Origin)<<24 ^ uint64(k.Arg)<<32 ^ uint64(k.Bg)<<40 ^ uint64(k.Snapshots)<<48 ^ uint64(k.Backups)<<56) * 0x9E3779B97F4A7C15
+	var flags uint64
+	if k.Transfer {
+		flags |= 1
+	}
+	if k.Shared {
+		flags |= 2
+	}
+	if k.System {
+		flags |= 4
+	}
+	return (h ^ flags ^ uint64(k.Size)<<8 ^ uint64(k.Attached)<<32) * 0xBF58476D1CE4E5B9
+}
+
+func (k *stepKey) hash() uint64 {
+	h := (uint64(k.a.Kind) | uint64(k.a.Op)<<8 | uint64(k.a.Disk)<<16 | uint64(k.a.Arg)<<24 | uint64(k.snaps)<<32) * 0x94D049BB133111EB
+	h = mixDisk(h^uint64(k.power), &k.before)
+	h = mixDisk(h, &k.after)
+	return h ^ h>>29
+}
+
+// cached returns the verdict of local rule r on key, computing it with
+// eval when the scratch does not hold it.
+func (sc *evalScratch) cached(s *System, r *Rule, key stepKey, eval func() bool) bool {
+	sl := &sc.verdicts[(key.hash()^uint64(uintptr(unsafe.Pointer(r)))*0x9E3779B97F4A7C15)>>52&(verdictSlots-1)]
+	if sl.rule == r && sl.sys == s && sl.key == key {
+		return sl.ok
+	}
+	ok := eval()
+	*sl = verdictSlot{key: key, rule: r, sys: s, ok: ok}
+	return ok
+}
+
+// transitionKey is what a local step rule's verdict on a transition
+// depends on.
+func transitionKey(from *State, a Action, to *State) stepKey {
+	key := stepKey{a: a, power: from.PowerOn, before: from.Disks[a.Disk], after: to.Disks[a.Disk]}
+	for d := 0; d < int(from.NDisks); d++ {
+		if from.Disks[d].Exists() && from.Disks[d].Snapshots > 0 {
+			key.snaps |= 1 << d
+		}
+	}
+	return key
+}
+
+// diskKey is what a local rule over disk d depends on.
+func diskKey(st *State, d int) stepKey {
+	return stepKey{a: Action{Kind: 0xFF, Disk: uint8(d)}, power: st.PowerOn, before: st.Disks[d]}
 }
 
 // stepKey is what a local step rule's environment depends on.
@@ -419,7 +484,11 @@ func text(x any) string {
 func (s *System) diskHolds(r *Rule, p *vm.Program, st *State, d int) bool {
 	sc := scratchPool.Get().(*evalScratch)
 	defer scratchPool.Put(sc)
-	return truth(run(sc, p, s.diskEnv(r, st, d, sc)))
+	eval := func() bool { return truth(run(sc, p, s.diskEnv(r, st, d, sc))) }
+	if !r.Local || p != r.prog {
+		return eval()
+	}
+	return sc.cached(s, r, diskKey(st, d), eval)
 }
 
 func (s *System) diskEnv(r *Rule, st *State, d int, sc *evalScratch) *diskEnv {
@@ -437,12 +506,7 @@ func (s *System) fleetEnv(st *State, sc *evalScratch) *fleetEnv {
 
 func (s *System) stepEnv(r *Rule, from *State, a Action, to *State, sc *evalScratch) *stepEnv {
 	env := &sc.step
-	key := stepKey{a: a, power: from.PowerOn, before: from.Disks[a.Disk], after: to.Disks[a.Disk]}
-	for d := 0; d < int(from.NDisks); d++ {
-		if from.Disks[d].Exists() && from.Disks[d].Snapshots > 0 {
-			key.snaps |= 1 << d
-		}
-	}
+	key := transitionKey(from, a, to)
 	if r.Local && sc.stepValid && sc.lastSys == s && sc.lastStep == key {
 		return env
 	}
@@ -533,10 +597,11 @@ func (s *System) bind(rules []Rule) []Property {
 				}
 				sc := scratchPool.Get().(*evalScratch)
 				defer scratchPool.Put(sc)
-				env := s.stepEnv(r, from, a, to, sc)
-				if truth(run(sc, r.prog, env)) {
+				holds := func() bool { return truth(run(sc, r.prog, s.stepEnv(r, from, a, to, sc))) }
+				if r.Local && sc.cached(s, r, transitionKey(from, a, to), holds) || !r.Local && holds() {
 					return ""
 				}
+				env := s.stepEnv(r, from, a, to, sc)
 				if r.msg != nil {
 					return text(run(sc, r.msg, env))
 				}
@@ -549,7 +614,11 @@ func (s *System) bind(rules []Rule) []Property {
 				}
 				sc := scratchPool.Get().(*evalScratch)
 				defer scratchPool.Put(sc)
-				return truth(run(sc, r.prog, s.stepEnv(r, from, a, to, sc)))
+				holds := func() bool { return truth(run(sc, r.prog, s.stepEnv(r, from, a, to, sc))) }
+				if r.Local {
+					return sc.cached(s, r, transitionKey(from, a, to), holds)
+				}
+				return holds()
 			}
 		case r.Graph == GraphLeadsTo:
 			lt := &LeadsTo{EachDisk: r.Scope == ScopeDisk}
