@@ -8,22 +8,30 @@ import (
 	"github.com/evsim/evsim/model"
 )
 
-// leadsTo evaluates the leads-to rules of the system on the explored graph
-// g (see [model.LeadsTo]): for each rule, and for each disk when the rule
+// leadsTo evaluates the leads-to rules of the system (see [model.LeadsTo])
+// on the explored graph, which it builds only when the spec has such a
+// rule: for each rule, and for each disk when the rule
 // ranges over each disk, the states where From holds, those where To
 // holds, the states from which a To state can be reached (backwards from
 // To), and the states that can reach, through states where To does not
 // hold, a state from which To cannot be reached any more. A From state
 // among the last is a violation: a fair path from it can avoid To for
 // ever. The first one in breadth-first order gives the shortest trace.
-func leadsTo(m *SystemModel, res *Result, g *Graph, verdict map[string]string, viol map[string]*Counterexample) {
+func leadsTo(m *SystemModel, res *Result, verdict map[string]string, viol map[string]*Counterexample) error {
 	sys := m.sys
 	n := res.States
 	var st model.State
+	var g *Graph
 	for _, p := range sys.Properties() {
 		lt := p.LeadsTo
 		if lt == nil {
 			continue
+		}
+		if g == nil {
+			var err error
+			if g, err = res.Graph(); err != nil {
+				return err
+			}
 		}
 		if lt.EachDisk && len(m.perms) > 1 {
 			// A canonical state may stand for its disks in another
@@ -76,6 +84,7 @@ func leadsTo(m *SystemModel, res *Result, g *Graph, verdict map[string]string, v
 			}
 		}
 	}
+	return nil
 }
 
 // canReachAvoiding returns the states from which a state of target can be
