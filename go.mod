@@ -3,6 +3,7 @@ module github.com/evsim/evsim
 go 1.26.0
 
 require (
+	github.com/expr-lang/expr v1.17.8
 	github.com/fogleman/gg v1.3.0
 	github.com/go-fonts/liberation v0.3.3
 	github.com/goccy/go-graphviz v0.2.10

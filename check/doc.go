@@ -54,6 +54,21 @@
 //     On the projection onto one disk without the operator's actions, each
 //     status (attached or not) from which the customer alone cannot delete
 //     the disk is reported as a customer-stuck finding.
+//   - customer-can-delete: the same projection, as a verdict: every
+//     situation the customer alone cannot delete a disk from must be one
+//     of the rule's exceptions.
+//   - leads-to: from every state where its from holds, every fair path
+//     reaches a state where its to holds (transition fairness; see
+//     [github.com/evsim/evsim/model.LeadsTo]): no state reachable from a
+//     from state through states outside to may have lost every path to to.
+//
+// The invariants, step rules and possible properties are the spec's own,
+// expressions compiled when it loads. A rule over one disk is evaluated
+// once per situation of that disk and its verdict kept (the step rules in
+// the successor cache, the invariants in a cache of their own), so that
+// rules as data cost the search next to nothing; a rule that reads other
+// disks is evaluated on every state, and a step rule of that kind turns
+// the successor cache off.
 //
 // # Graph rules without the graph
 //

@@ -59,15 +59,10 @@ func (w *sysWorker) Visit(key uint64, v *Visit) {
 		w.visitDirect(key, v)
 		return
 	}
-	sys := m.sys
 	l := &m.l
 	st := &w.st
 	l.unpack(key, st)
-	for _, pi := range m.inv {
-		if m.mprops[pi].State(sys, st) != "" {
-			v.Bad |= 1 << pi
-		}
-	}
+	v.Bad |= w.invariants(key, st)
 	var snaps uint64
 	for d := 0; d < l.nd; d++ {
 		if k := &st.Disks[d]; k.Exists() && k.Snapshots > 0 {

@@ -143,7 +143,10 @@ type Config struct {
 //     disk exists can be reached (with the operator, if the configuration
 //     has one). Without the operator, each status (attached or not) from
 //     which the customer alone cannot delete a disk is reported as a
-//     finding.
+//     finding;
+//   - customer-can-delete: the same, as a verdict: every such situation
+//     must be one of the rule's exceptions;
+//   - leads-to: see [model.LeadsTo].
 //
 // A violated property is part of the report, not an error; the error is
 // for configurations the checker cannot explore.
@@ -399,8 +402,13 @@ func graphRules(m *SystemModel, res *Result, verdict map[string]string, viol map
 		viol[model.PropTransitionalLeft] = &tv
 	}
 
+	if err := leadsTo(m, res, verdict, viol); err != nil {
+		return err
+	}
+
 	// Per disk, on the projection of the graph onto one disk's situation.
 	loc := project(m, res)
+	customerWayOut(m, res, loc, verdict, viol)
 
 	// Disks can be deleted.
 	verdict[model.PropDeletable] = Holds

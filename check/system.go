@@ -35,7 +35,8 @@ type SystemModel struct {
 
 	props   []Property
 	mprops  []model.Property // the model property behind each of props, zero for no-deadlock
-	inv     []int            // indices into props
+	inv     []int            // indices into props: invariants evaluated on the whole state
+	diskInv []int            // invariants over each disk, evaluated per disk and cached (invcache.go)
 	steps   []int
 	poss    []int
 	deadlck int
@@ -55,6 +56,12 @@ type SystemModel struct {
 // NewSystemModel returns the model of sys. It fails when a state of sys does
 // not fit into 64 bits.
 func NewSystemModel(sys *model.System, symmetry bool) (*SystemModel, error) {
+	return newSystemModel(sys, symmetry, sys.Properties())
+}
+
+// newSystemModel is [NewSystemModel] with the given properties in place of
+// the system's own.
+func newSystemModel(sys *model.System, symmetry bool, props []model.Property) (*SystemModel, error) {
 	m := &SystemModel{sys: sys, symmetry: symmetry}
 	if err := m.l.init(sys); err != nil {
 		return nil, err
@@ -71,18 +78,27 @@ func NewSystemModel(sys *model.System, symmetry bool) (*SystemModel, error) {
 			m.symmetry = false
 		}
 	}
-	for _, p := range sys.Properties() {
+	for _, p := range props {
 		var k Kind
 		switch p.Kind {
 		case model.Invariant:
 			k = Always
-			m.inv = append(m.inv, len(m.props))
+			if p.DiskOK != nil && p.Local {
+				m.diskInv = append(m.diskInv, len(m.props))
+			} else {
+				m.inv = append(m.inv, len(m.props))
+			}
 		case model.StepRule:
 			k = Step
 			m.steps = append(m.steps, len(m.props))
+			// The successor cache keeps the verdicts of a disk's
+			// transitions; a rule that looks at other disks needs them
+			// computed on every state.
+			m.direct = m.direct || !p.Local
 		case model.Possible:
 			k = Sometimes
 			m.poss = append(m.poss, len(m.props))
+			m.direct = m.direct || !p.Local
 		case model.GraphRule:
 			if p.Name != model.PropNoDeadlock {
 				continue
@@ -157,6 +173,7 @@ type sysWorker struct {
 	arena     []memoSucc
 	hot       []memoHot // beside arena
 	arenaKept int       // the arena's length covered by memo
+	invCache  *invCache // verdicts of the invariants over each disk
 	// rank information beside arena, and the states noted as stuck
 	// (see rankVisit).
 	rinfo     []rankInfo
@@ -173,11 +190,7 @@ func (w *sysWorker) visitDirect(key uint64, v *Visit) {
 	st := &w.st
 	m.l.unpack(key, st)
 	w.acts = sys.Actions(st, w.acts[:0])
-	for _, pi := range m.inv {
-		if m.mprops[pi].State(sys, st) != "" {
-			v.Bad |= 1 << pi
-		}
-	}
+	v.Bad |= w.invariants(key, st)
 	var touched uint32
 	for _, a := range w.acts {
 		if a.Disk != model.NoArg {

@@ -44,7 +44,8 @@ var allowedInTests = map[string][]string{
 
 // Libraries kept to the one place that needs them: go-graphviz compiles
 // its WASM at start-up, gopter is a test strategy of the checker, and the
-// model takes nothing but its YAML parser.
+// model takes nothing but its YAML parser and the expression engine of its
+// rules.
 var libraryHomes = []struct {
 	prefix string
 	homes  []string // package directories (and their tests) that may import it
@@ -53,7 +54,7 @@ var libraryHomes = []struct {
 	{"github.com/leanovate/gopter", []string{"check/random"}},
 }
 
-var modelLibraries = []string{"github.com/goccy/go-yaml"}
+var modelLibraries = []string{"github.com/goccy/go-yaml", "github.com/expr-lang/expr"}
 
 // importEdge is one import of one Go file: the package directory it is in
 // (relative to the module root, slash-separated), whether the file is a

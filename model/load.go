@@ -68,12 +68,13 @@ func (l ErrorList) Sort() {
 
 // raw types mirror the YAML file.
 type rawSpec struct {
-	Name       string       `yaml:"name"`
-	Source     string       `yaml:"source"`
-	Limits     *rawLimits   `yaml:"limits"`
-	Statuses   []rawStatus  `yaml:"statuses"`
-	APIOnly    []rawAPIOnly `yaml:"api_only"`
-	Operations []rawOp      `yaml:"operations"`
+	Name       string         `yaml:"name"`
+	Source     string         `yaml:"source"`
+	Limits     *rawLimits     `yaml:"limits"`
+	Statuses   []rawStatus    `yaml:"statuses"`
+	APIOnly    []rawAPIOnly   `yaml:"api_only"`
+	Operations []rawOp        `yaml:"operations"`
+	Properties *[]rawProperty `yaml:"properties"`
 }
 
 type rawLimits struct {
@@ -189,6 +190,7 @@ type loader struct {
 	cur         *Spec
 	statusNames []string
 	positions   map[string][2]int
+	src         []byte
 }
 
 // index records the position of every field path of the file, such as
@@ -266,7 +268,7 @@ func oneOf(names []string) string {
 // each pointing at the file, line, column and field at fault and saying
 // what is allowed.
 func Load(name string, data []byte) (*Spec, error) {
-	l := &loader{file: name}
+	l := &loader{file: name, src: data}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, ErrorList{{File: name, Line: 1, Col: 1, Msg: "the spec is empty; want a mapping with name, limits, statuses and operations"}}
 	}
@@ -392,6 +394,7 @@ func (l *loader) build(raw *rawSpec) *Spec {
 	for i := range raw.Operations {
 		s.Ops = append(s.Ops, l.op(s, fmt.Sprintf("operations[%d]", i), &raw.Operations[i]))
 	}
+	l.deadEntries(s)
 	for i, rs := range raw.Statuses {
 		for j, n := range rs.RowOrder {
 			id, ok := s.opByName[n]
@@ -404,6 +407,9 @@ func (l *loader) build(raw *rawSpec) *Spec {
 	}
 	if len(l.errs) == 0 {
 		l.reachability(s)
+	}
+	if len(l.errs) == 0 {
+		l.properties(s, raw.Properties)
 	}
 	return s
 }

@@ -135,6 +135,7 @@ func FuzzLoad(f *testing.F) {
 		}
 	}
 	f.Add([]byte("name: x\nstatuses: []\n"))
+	f.Add([]byte(strings.Replace(string(DefaultSpecSource()), "\noperations:\n", "\n  - {name: r, kind: invariant, summary: s, source: s, each: fleet, rule: 'count(disks, .size > 1) >= 0 && all(servers, .on || !.on)', message: 'string(len(disks))'}\n\noperations:\n", 1)))
 	f.Add([]byte("operations:\n  - name: a\n    through: [{status: X, failure: [{to: Y}]}]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		spec, err := Load("fuzz.yaml", data)
@@ -158,6 +159,7 @@ func FuzzLoad(f *testing.F) {
 			t.Fatal(err)
 		}
 		st := sys.Init()[0]
+		props := sys.Properties()
 		for i := 0; i < 50; i++ {
 			acts := sys.Actions(&st, nil)
 			if len(acts) == 0 {
@@ -166,6 +168,17 @@ func FuzzLoad(f *testing.F) {
 			next, ok := sys.Next(st, acts[i%len(acts)])
 			if !ok {
 				t.Fatalf("listed action %s is not enabled", sys.FormatAction(acts[i%len(acts)]))
+			}
+			// The rules evaluate on every state and step without panicking.
+			for _, p := range props {
+				switch {
+				case p.State != nil:
+					_ = p.State(sys, &next)
+				case p.Step != nil:
+					_ = p.Step(sys, &st, acts[i%len(acts)], &next)
+				case p.Witness != nil:
+					_ = p.Witness(sys, &st, acts[i%len(acts)], &next)
+				}
 			}
 			st = next
 		}

@@ -133,6 +133,9 @@ func TestMutantsAreCaughtByNaiveSearch(t *testing.T) {
 			if breaks == PropTransitionalLeft {
 				breaks = PropNoDeadlock // a naive search sees the stuck disk
 			}
+			if breaks == PropCustomerDeletes {
+				t.Skip("a rule about the whole graph, beyond a naive search: the checker's tests kill it")
+			}
 			if name == "shared-exceeds-16" {
 				// 2^17 attachment sets are beyond a naive search without
 				// symmetry: drive the disk there instead.

@@ -1,7 +1,5 @@
 package model
 
-import "fmt"
-
 // Documented limits the properties hold a spec to. They are constants, not
 // the spec's limits, so that a spec that raises a limit is caught.
 const (
@@ -47,6 +45,19 @@ type Property struct {
 	State   func(s *System, st *State) string
 	Step    func(s *System, from *State, a Action, to *State) string
 	Witness func(s *System, from *State, a Action, to *State) bool
+	// Graph names a GraphRule: one of the names below, or [GraphLeadsTo]
+	// (then LeadsTo is set).
+	Graph   string
+	LeadsTo *LeadsTo
+	// Except lists the situations a customer-can-delete rule exempts.
+	Except []Exception
+	// Local reports that the rule looks at one disk, the servers and (for
+	// a step rule) the action only, never at other disks: an explorer may
+	// cache its verdicts per situation of one disk.
+	Local bool
+	// DiskOK, set for an invariant over each disk, evaluates it on disk d
+	// alone: State holds exactly when DiskOK holds for every disk.
+	DiskOK func(s *System, st *State, d int) bool
 }
 
 // The names of the graph rules, evaluated by an explorer.
@@ -57,209 +68,43 @@ const (
 	PropNoDeadlock       = "no-deadlock"
 )
 
-// roles are the statuses the properties talk about, looked up by API code
-// so that a spec may rename a console name without losing its properties.
-type roles struct {
-	inUse, available, expanding, deleting, rollingBack, rollbackFailed StatusID
+// GraphLeadsTo is the kind of a leads-to rule: from every reachable state
+// where From holds, every fair path reaches a state where To holds (see
+// [LeadsTo]).
+const GraphLeadsTo = "leads-to"
+
+// GraphRuleNames lists the graph rules a spec may declare: the named ones,
+// evaluated by an explorer's own algorithms, and leads-to.
+var GraphRuleNames = []string{PropTransitionalLeft, PropEveryStatus, PropDeletable, PropNoDeadlock, PropCustomerDeletes, GraphLeadsTo}
+
+// PropCustomerDeletes is the graph rule "the customer's way out": without
+// the operator's actions, a disk can be deleted from every status (attached
+// or not) but the exceptions the property lists ([Property.Except]).
+const PropCustomerDeletes = "customer-can-delete"
+
+// Exception is a situation a customer-can-delete rule exempts: a status,
+// attached or not (Attached: -1 either way, 0 not attached, 1 attached).
+type Exception struct {
+	Status   StatusID
+	Attached int8
 }
 
-func (s *System) roles() roles {
-	get := func(code string) StatusID {
-		if id, ok := s.Spec.StatusByCode(code); ok {
-			return id
-		}
-		return NoDisk // never equal to a spec status: the rule does not apply
-	}
-	return roles{
-		inUse:          get("in-use"),
-		available:      get("available"),
-		expanding:      get("extending"),
-		deleting:       get("deleting"),
-		rollingBack:    get("rollbacking"),
-		rollbackFailed: get("error_rollbacking"),
-	}
+// LeadsTo is a leads-to rule: from every reachable state in which From
+// holds, every path reaches a state in which To holds, under transition
+// fairness: a path that passes a state infinitely often takes each of the
+// state's transitions infinitely often (so a disk is not kept waiting
+// forever by, say, a server switched off and on again and again). On a
+// finite graph this reads: from every state reachable from a From state
+// through states where To does not hold, a To state can still be reached.
+// With EachDisk, From and To are evaluated for each disk d in turn, and the
+// rule holds for each disk on its own; otherwise d is -1.
+type LeadsTo struct {
+	EachDisk bool
+	From, To func(s *System, st *State, d int) bool
 }
 
-// Properties returns the rules of the EVS Disk Status page as predicates
-// over this system, in the order of the page's list of properties.
+// Properties returns the rules of the spec (its properties section) as
+// predicates over this system, in the spec's order.
 func (s *System) Properties() []Property {
-	r := s.roles()
-	spec := s.Spec
-	name := spec.StatusName
-	return []Property{
-		{
-			Name: "shared-in-use-never-expands", Number: 1, Kind: StepRule,
-			Summary: "A shared disk is never expanded while In-use.",
-			Source:  `Table 1, In-use row, note: "A shared In-use EVS disk cannot be expanded."`,
-			Step: func(s *System, from *State, a Action, to *State) string {
-				if a.Disk == NoArg {
-					return ""
-				}
-				f, t := &from.Disks[a.Disk], &to.Disks[a.Disk]
-				if f.Shared && f.Status == r.inUse && t.Status == r.expanding {
-					return fmt.Sprintf("shared disk d%d went from %s to %s", a.Disk, name(f.Status), name(t.Status))
-				}
-				return ""
-			},
-		},
-		{
-			Name: "attachment-limit", Number: 2, Kind: Invariant,
-			Summary: fmt.Sprintf("A non-shared disk has at most %d attachment, a shared disk at most %d.", DocAttachments, DocSharedAttachments),
-			Source:  "EVS user guide, attaching a shared disk: up to 16 servers; a non-shared disk attaches to one server",
-			State: func(s *System, st *State) string {
-				for d := 0; d < int(st.NDisks); d++ {
-					k := &st.Disks[d]
-					max := DocAttachments
-					if k.Shared {
-						max = DocSharedAttachments
-					}
-					if n := k.Attachments(); n > max {
-						kind := "non-shared"
-						if k.Shared {
-							kind = "shared"
-						}
-						return fmt.Sprintf("%s disk d%d has %d attachments, more than %d", kind, d, n, max)
-					}
-				}
-				return ""
-			},
-		},
-		{
-			Name: "shared-in-use-may-attach", Number: 2, Kind: Possible,
-			Summary: "A shared In-use disk can take another attachment.",
-			Source:  `Table 1, In-use row, note: "A shared In-use EVS disk can be attached."`,
-			Witness: func(s *System, from *State, a Action, to *State) bool {
-				if a.Kind != Start || a.Disk == NoArg {
-					return false
-				}
-				f := &from.Disks[a.Disk]
-				return f.Shared && f.Status == r.inUse && spec.Ops[a.Op].HasEffect(EffAttach)
-			},
-		},
-		{
-			Name: "table-operations-only-where-listed", Number: 3, Kind: StepRule,
-			Summary: "A customer starts an operation Table 1 names only from a status whose row lists it, under the conditions of the row's notes.",
-			Source:  "Table 1, Allowed Operation column",
-			Step: func(s *System, from *State, a Action, to *State) string {
-				if a.Kind != Start {
-					return ""
-				}
-				op := &spec.Ops[a.Op]
-				if op.Actor != Customer || op.TableName == "" || op.Creates {
-					return ""
-				}
-				i, ok := s.Via(from, int(a.Disk), a.Op, a.Arg)
-				if ok && i >= 0 && op.From[i].Table != NotInTable {
-					return ""
-				}
-				return fmt.Sprintf("%q started on d%d in %s, whose Table 1 row does not allow it", op.TableName, a.Disk, name(from.Disks[a.Disk].Status))
-			},
-		},
-		{
-			Name: "rollback-only-from-available-or-rollback-failed", Number: 4, Kind: StepRule,
-			Summary: "A rollback starts only from Available or Rollback failed, and only with a snapshot of the same disk.",
-			Source:  `Table 1, Rolling back notes: "you can only restore the data to the original disk" and "only when its source disk is in the Available or Rollback failed state"`,
-			Step: func(s *System, from *State, a Action, to *State) string {
-				if a.Disk == NoArg {
-					return ""
-				}
-				f, t := &from.Disks[a.Disk], &to.Disks[a.Disk]
-				if t.Status != r.rollingBack || f.Status == r.rollingBack {
-					return ""
-				}
-				if f.Status != r.available && f.Status != r.rollbackFailed {
-					return fmt.Sprintf("d%d started rolling back from %s", a.Disk, name(f.Status))
-				}
-				if a.Kind == Start && spec.Ops[a.Op].Arg == ArgSnapshot && a.Arg != a.Disk {
-					return fmt.Sprintf("d%d rolled back with a snapshot of d%d", a.Disk, a.Arg)
-				}
-				return ""
-			},
-		},
-		{
-			Name: "available-means-unattached", Number: 5, Kind: Invariant,
-			Summary: "An Available disk has no attachment; an In-use disk has at least one.",
-			Source:  `Table 1: Available "has not been attached to any server", In-use "is attached to a server"`,
-			State: func(s *System, st *State) string {
-				for d := 0; d < int(st.NDisks); d++ {
-					k := &st.Disks[d]
-					if k.Status == r.available && k.Attached != 0 {
-						return fmt.Sprintf("d%d is %s with %d attachment(s)", d, name(k.Status), k.Attachments())
-					}
-					if k.Status == r.inUse && k.Attached == 0 {
-						return fmt.Sprintf("d%d is %s with no attachment", d, name(k.Status))
-					}
-				}
-				return ""
-			},
-		},
-		{
-			Name: "attached-disk-never-deleted", Number: 6, Kind: StepRule,
-			Summary: "A disk with an attachment never starts Deleting.",
-			Source:  "EVS error code EVS.1046 and the user guide: an attached disk cannot be deleted",
-			Step: func(s *System, from *State, a Action, to *State) string {
-				if a.Disk == NoArg {
-					return ""
-				}
-				f, t := &from.Disks[a.Disk], &to.Disks[a.Disk]
-				if t.Status == r.deleting && f.Status != r.deleting && f.Attached != 0 {
-					return fmt.Sprintf("d%d started deleting while attached to %d server(s)", a.Disk, f.Attachments())
-				}
-				return ""
-			},
-		},
-		{
-			Name: "size-never-shrinks", Number: 7, Kind: StepRule,
-			Summary: "A disk's size never shrinks.",
-			Source:  "EVS user guide, expanding capacity: capacity can be expanded, not reduced",
-			Step: func(s *System, from *State, a Action, to *State) string {
-				if a.Disk == NoArg {
-					return ""
-				}
-				f, t := &from.Disks[a.Disk], &to.Disks[a.Disk]
-				if f.Exists() && t.Exists() && t.Size < f.Size {
-					return fmt.Sprintf("d%d shrank from %d GiB to %d GiB", a.Disk, f.Size, t.Size)
-				}
-				return ""
-			},
-		},
-		{
-			Name: "size-within-limit", Number: 7, Kind: Invariant,
-			Summary: fmt.Sprintf("A data disk stays within %d GiB, a system disk within %d GiB.", DocDataSize, DocSystemSize),
-			Source:  "EVS user guide, disk capacity limits (32 TiB data disk, 1 TiB system disk)",
-			State: func(s *System, st *State) string {
-				for d := 0; d < int(st.NDisks); d++ {
-					k := &st.Disks[d]
-					max := uint32(DocDataSize)
-					if k.System {
-						max = DocSystemSize
-					}
-					if k.Exists() && k.Size > max {
-						return fmt.Sprintf("d%d is %d GiB, more than %d GiB", d, k.Size, max)
-					}
-				}
-				return ""
-			},
-		},
-		{
-			Name: PropTransitionalLeft, Number: 8, Kind: GraphRule,
-			Summary: "Every transitional status is left again: no cycle and no end made only of transitional statuses.",
-			Source:  "Table 1: transitional statuses describe work in progress and allow no operation",
-		},
-		{
-			Name: PropEveryStatus, Number: 9, Kind: GraphRule,
-			Summary: "Every status of Table 1 is reachable from creation.",
-			Source:  "Table 1 lists the statuses a disk can have",
-		},
-		{
-			Name: PropDeletable, Number: 10, Kind: GraphRule,
-			Summary: "From every reachable state each disk can still be deleted (with the operator where Table 1 allows the customer nothing).",
-			Source:  "Table 1 (Deleting from every failed status but Deletion failed) and FAQ evs_faq_0014 (remedies by customer service)",
-		},
-		{
-			Name: PropNoDeadlock, Number: 0, Kind: GraphRule,
-			Summary: "No disk is stuck: every disk that exists has an action, unless it is deleted.",
-			Source:  "model hygiene: a status with no way out is a spec error",
-		},
-	}
+	return s.bind(s.Spec.Rules)
 }

@@ -310,6 +310,9 @@ type Spec struct {
 	Statuses []Status
 	Ops      []Operation
 	APIOnly  []APIOnly
+	Rules    []Rule // the properties section, compiled
+
+	effectNames [][]string // per operation, the names of its effects, for the rules
 
 	statusByName map[string]StatusID
 	statusByCode map[string]StatusID

@@ -76,12 +76,12 @@ func TestDocsWithASpecVariant(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	old := "      - status: Error\n        when: [not_attached]\n        table: listed\n"
+	old := "      - status: Error\n        when: [not_attached, no_backup_in_progress]\n        table: listed\n"
 	if strings.Count(string(data), old) != 1 {
 		t.Fatal("the spec's Error entry of delete moved")
 	}
 	spec := filepath.Join(t.TempDir(), "variant.yaml")
-	os.WriteFile(spec, []byte(strings.Replace(string(data), old, "      - status: Error\n        when: [not_attached]\n", 1)), 0o644)
+	os.WriteFile(spec, []byte(strings.Replace(string(data), old, "      - status: Error\n        when: [not_attached, no_backup_in_progress]\n", 1)), 0o644)
 	code, out, errs := runCheck(t, "-spec", spec, "-docs", pageFixture, "-format", "json")
 	if code != 1 {
 		t.Fatalf("exit %d, want 1; stderr %s", code, errs)

@@ -44,6 +44,7 @@ type options struct {
 	maxMemory           int64
 	progress            bool
 	docs                string
+	pin                 pinOptions // -page, -findings, -write-findings (pinned.go)
 	history             string
 	historyFormat       string
 	lenient             bool
@@ -80,6 +81,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if o.history != "" {
 		return runHistory(o, spec, specName, stdout, stderr)
 	}
+	page, err := o.pin.loadPage(o.spec != "")
+	if err != nil {
+		fmt.Fprintf(stderr, "check: %v\n", err)
+		return exitBadInput
+	}
+	var pinned []string
+	if o.pin.findings != "" {
+		if pinned, err = loadFindings(o.pin.findings); err != nil {
+			fmt.Fprintf(stderr, "check: %v\n", err)
+			return exitBadInput
+		}
+	}
 	cfg := model.Config{
 		Disks:    o.disks,
 		Servers:  o.servers,
@@ -114,6 +127,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	prog.finish()
 	if err != nil {
 		fmt.Fprintf(stderr, "%v\n", err)
+		return exitBadInput
+	}
+	if err := o.pin.pin(rep, spec, page, pinned); err != nil {
+		fmt.Fprintf(stderr, "check: %v\n", err)
 		return exitBadInput
 	}
 	out := output{Spec: specName, Config: describeConfig(cfg, o, workers), Report: rep}
@@ -171,6 +188,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.maxStates, "max-states", 0, "stop after this many states (0: no bound)")
 	mem := fs.String("max-memory", "4GiB", "memory the state store and graph may use: bytes, or a number with KiB, MiB or GiB")
 	fs.BoolVar(&o.progress, "progress", true, "report progress on stderr every second: true or false")
+	pinFlags(fs, &o.pin)
 	fs.StringVar(&o.docs, "docs", "", "instead of exploring, compare the status table of a documentation `page` (reStructuredText, the grid table of the EVS Disk Status page) with the model's Table 1: exit 1 on any difference")
 	historyFlags(fs, o)
 	if err := fs.Parse(args); err != nil {
