@@ -9,7 +9,6 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
 )
 
 // Error is one problem of a spec file, located at its line and column.
@@ -270,7 +269,7 @@ func Load(name string, data []byte) (*Spec, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, ErrorList{{File: name, Line: 1, Col: 1, Msg: "the spec is empty; want a mapping with name, limits, statuses and operations"}}
 	}
-	f, err := parser.ParseBytes(data, 0)
+	data, f, err := ParseYAML(name, data, specLimits)
 	if err != nil {
 		return nil, l.yamlError(err)
 	}
@@ -292,6 +291,9 @@ func Load(name string, data []byte) (*Spec, error) {
 }
 
 func (l *loader) yamlError(err error) error {
+	if el, ok := err.(ErrorList); ok {
+		return el
+	}
 	var ye yaml.Error
 	if errors.As(err, &ye) {
 		e := &Error{File: l.file, Msg: ye.GetMessage()}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
 
 	"github.com/evsim/evsim/model"
 	"github.com/evsim/evsim/sim"
@@ -179,12 +178,18 @@ func (l *loader) keyPos(p string) (int, int, bool) {
 }
 
 func (l *loader) errorf(field, format string, args ...any) {
+	if len(l.errs) >= maxErrors {
+		return // more would not be shown, and each costs a walk of the file
+	}
 	line, col := l.pos(field)
 	shown := strings.ReplaceAll(field, "'", "")
 	l.errs = append(l.errs, &model.Error{File: l.file, Line: line, Col: col, Field: shown, Msg: fmt.Sprintf(format, args...)})
 }
 
 func (l *loader) yamlError(err error) error {
+	if el, ok := err.(model.ErrorList); ok {
+		return el
+	}
 	var ye yaml.Error
 	if errors.As(err, &ye) {
 		e := &model.Error{File: l.file, Msg: ye.GetMessage()}
@@ -205,7 +210,7 @@ func Load(file string, data []byte, spec *model.Spec) (*Scenario, error) {
 	if len(bytes.TrimSpace(stripComments(data))) == 0 {
 		return nil, model.ErrorList{{File: file, Line: 1, Col: 1, Msg: "the scenario is empty; want a mapping with at least horizon and fleet"}}
 	}
-	f, err := parser.ParseBytes(data, 0)
+	data, f, err := model.ParseYAML(file, data, scenarioLimits)
 	if err != nil {
 		return nil, l.yamlError(err)
 	}
