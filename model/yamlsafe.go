@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 
+	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/lexer"
 	"github.com/goccy/go-yaml/parser"
@@ -72,7 +73,7 @@ func ParseYAML(file string, data []byte, lim YAMLLimits) ([]byte, *ast.File, err
 		return nil, nil, ErrorList{{File: file, Line: tk.Position.Line, Col: tk.Position.Column, Field: field, Msg: fmt.Sprintf(format, args...)}}
 	}
 	if len(data) > lim.MaxBytes {
-		return fail(0, 0, "the %s is %s; at most %s is allowed", lim.What, FormatBytes(int64(len(data))), FormatBytes(int64(lim.MaxBytes)))
+		return fail(0, 0, "the %s is %s; at most %s is allowed", lim.What, formatBytes(int64(len(data))), formatBytes(int64(lim.MaxBytes)))
 	}
 	data = bytes.TrimPrefix(data, utf8BOM)
 	if line, col, deep := bracketDepth(data, lim.MaxDepth); deep {
@@ -338,10 +339,10 @@ func itemAfter(body ast.Node, key string, most int) ast.Node {
 	return nil
 }
 
-// FormatBytes renders a size for people: whole bytes below 1 KiB, else
+// formatBytes renders a size for people: whole bytes below 1 KiB, else
 // KiB, MiB or GiB with at most one decimal, dropped when it is zero
 // ("1 KiB", "1.5 MiB", "4 GiB").
-func FormatBytes(n int64) string {
+func formatBytes(n int64) string {
 	units := []string{"KiB", "MiB", "GiB", "TiB"}
 	if n < 1024 && n > -1024 {
 		return fmt.Sprintf("%d bytes", n)
@@ -369,4 +370,17 @@ func trimZero(s string) string {
 var specLimits = YAMLLimits{
 	What:     "spec",
 	MaxItems: map[string]int{"statuses": MaxStatuses, "operations": MaxOps, "api_only": MaxStatuses},
+}
+
+// DecodeYAML decodes data, as returned by [ParseYAML], into v, refusing
+// unknown fields. The YAML library panics on a few malformed inputs
+// (found by fuzzing, such as an empty tag on a list field); such a panic
+// becomes an [ErrorList] naming file rather than a crash.
+func DecodeYAML(file string, data []byte, v any) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = ErrorList{{File: file, Msg: fmt.Sprintf("the YAML decoder failed on this file (%v); look for an empty tag (!) or a malformed value", r)}}
+		}
+	}()
+	return yaml.UnmarshalWithOptions(data, v, yaml.DisallowUnknownField())
 }

@@ -216,7 +216,7 @@ func Load(file string, data []byte, spec *model.Spec) (*Scenario, error) {
 	}
 	l.ast = f
 	var raw rawScenario
-	if err := yaml.UnmarshalWithOptions(data, &raw, yaml.DisallowUnknownField()); err != nil {
+	if err := model.DecodeYAML(file, data, &raw); err != nil {
 		return nil, l.yamlError(err)
 	}
 	sc := l.build(&raw)

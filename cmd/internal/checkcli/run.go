@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/evsim/evsim/internal/readfile"
 	"io"
 	"os"
 	"runtime"
@@ -58,7 +59,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	specName := model.DefaultSpecName
 	spec := model.Default()
 	if o.spec != "" {
-		data, err := os.ReadFile(o.spec)
+		data, err := readfile.Read(o.spec, int64(model.DefaultYAMLLimits.MaxBytes))
 		if err != nil {
 			fmt.Fprintf(stderr, "check: %v\n", err)
 			return exitBadInput

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/evsim/evsim/internal/readfile"
 	"io"
 	"os"
 	"path/filepath"
@@ -195,7 +196,7 @@ func generate(o options, set map[string]bool, spec *model.Spec, stdout io.Writer
 		return &usageError{fmt.Sprintf("-scale %v: want a factor above 0 and at most 16", o.scale)}
 	}
 	if o.spec != "" {
-		data, err := os.ReadFile(o.spec)
+		data, err := readfile.Read(o.spec, int64(model.DefaultYAMLLimits.MaxBytes))
 		if err != nil {
 			return fmt.Errorf("read spec: %w", err)
 		}

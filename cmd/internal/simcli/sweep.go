@@ -6,9 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/evsim/evsim/internal/readfile"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -89,7 +89,7 @@ func scenarioSource(ref string) (file string, data []byte, err error) {
 	if b, ok := scenarios.Source(ref); ok {
 		return ref + ".yaml", b, nil
 	}
-	b, err := os.ReadFile(ref)
+	b, err := readfile.Read(ref, int64(model.DefaultYAMLLimits.MaxBytes))
 	if err != nil {
 		return "", nil, fmt.Errorf("sim: %w", err)
 	}
