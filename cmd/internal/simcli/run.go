@@ -140,6 +140,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 	}
+	if err := checkOutputPaths([2]string{"csv", *csvFile}, [2]string{"sweep-plot", *sweepPlot}); err != nil {
+		fmt.Fprintf(stderr, "%v\n", err)
+		return exitUsage
+	}
 	if shard.set {
 		for _, f := range []string{"format", "csv", "o", "plot", "plot-format", "exact", "exact-at", "sweep", "sweep-plot"} {
 			if set[f] {

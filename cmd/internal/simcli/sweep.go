@@ -187,6 +187,7 @@ func runSweep(ctx context.Context, sw *sweepRun) int {
 		return exitUsage
 	}
 	js.Write(append(b, '\n'))
+	plotFailed := false
 	if sw.plot != "" {
 		img, err := sweep.Plot(sweepFigure(rep, sw.params), plotFormat)
 		if err == nil {
@@ -194,7 +195,7 @@ func runSweep(ctx context.Context, sw *sweepRun) int {
 		}
 		if err != nil {
 			fmt.Fprintf(sw.stderr, "sim: %v\n", err)
-			return exitUsage
+			plotFailed = true // the table is still printed below
 		}
 	}
 	out := table.Bytes()
@@ -203,6 +204,9 @@ func runSweep(ctx context.Context, sw *sweepRun) int {
 	}
 	if _, err := sw.stdout.Write(out); err != nil {
 		fmt.Fprintf(sw.stderr, "sim: writing the sweep: %v\n", err)
+		return exitUsage
+	}
+	if plotFailed {
 		return exitUsage
 	}
 	if partial {
