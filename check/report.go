@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/evsim/evsim/internal/readfile"
 	"github.com/evsim/evsim/model"
 )
 
@@ -311,7 +312,7 @@ func Check(sys *model.System, cfg Config) (*Report, error) {
 	case res.Stop == MaxStates:
 		rep.Hint = fmt.Sprintf("stopped at -max-states %d; raise -max-states (and -max-memory if needed), or shrink the configuration", cfg.MaxStates)
 	case res.Stop == MaxMemory:
-		rep.Hint = fmt.Sprintf("stopped at -max-memory %d MiB (%d bytes per state); raise -max-memory, or shrink the configuration", cfg.MaxMemory>>20, res.Bytes/int64(max(res.States, 1)))
+		rep.Hint = fmt.Sprintf("stopped at -max-memory %s (%d bytes per state); raise -max-memory, or shrink the configuration", readfile.Size(cfg.MaxMemory), res.Bytes/int64(max(res.States, 1)))
 	case res.Stop == Capacity:
 		rep.Hint = "the state store is full; shrink the configuration or turn on -symmetry"
 	case graphErr != nil:

@@ -95,3 +95,14 @@ func TestLoadAliasesAllowed(t *testing.T) {
 		t.Fatalf("a spec with an anchor and an alias: %v", err)
 	}
 }
+
+func TestLoadWholeNumbers(t *testing.T) {
+	src := bytes.Replace(DefaultSpecSource(), []byte("  attachments: 1 "), []byte("  attachments: 1.5 "), 1)
+	if bytes.Equal(src, DefaultSpecSource()) {
+		t.Fatal("the embedded spec has no attachments: 1 line")
+	}
+	_, err := Load("x.yaml", src)
+	if err == nil || !strings.Contains(err.Error(), "limits.attachments: 1.5 is not a whole number") {
+		t.Errorf("got %v, want limits.attachments: 1.5 is not a whole number", err)
+	}
+}

@@ -279,7 +279,7 @@ func Load(name string, data []byte) (*Spec, error) {
 		l.index(doc, "")
 	}
 	var raw rawSpec
-	if err := DecodeYAML(name, data, &raw); err != nil {
+	if err := DecodeYAML(name, data, f, &raw); err != nil {
 		return nil, l.yamlError(err)
 	}
 	s := l.build(&raw)

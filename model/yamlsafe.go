@@ -3,6 +3,9 @@ package model
 import (
 	"bytes"
 	"fmt"
+	"math"
+	"reflect"
+	"strings"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
@@ -372,15 +375,88 @@ var specLimits = YAMLLimits{
 	MaxItems: map[string]int{"statuses": MaxStatuses, "operations": MaxOps, "api_only": MaxStatuses},
 }
 
-// DecodeYAML decodes data, as returned by [ParseYAML], into v, refusing
-// unknown fields. The YAML library panics on a few malformed inputs
+// DecodeYAML decodes data and its syntax tree f, as returned by
+// [ParseYAML], into v, refusing unknown fields and a fraction given to a
+// whole-number field (which the YAML library would truncate without a
+// word: 200.5 as 200). The YAML library panics on a few malformed inputs
 // (found by fuzzing, such as an empty tag on a list field); such a panic
 // becomes an [ErrorList] naming file rather than a crash.
-func DecodeYAML(file string, data []byte, v any) (err error) {
+func DecodeYAML(file string, data []byte, f *ast.File, v any) (err error) {
+	if f != nil && len(f.Docs) > 0 {
+		if n, field := fraction(f.Docs[0].Body, reflect.TypeOf(v), ""); n != nil {
+			tk := n.GetToken()
+			return ErrorList{{File: file, Line: tk.Position.Line, Col: tk.Position.Column, Field: field,
+				Msg: fmt.Sprintf("%s is not a whole number; want a whole number, such as %.0f", tk.Value, math.Floor(n.Value))}}
+		}
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			err = ErrorList{{File: file, Msg: fmt.Sprintf("the YAML decoder failed on this file (%v); look for an empty tag (!) or a malformed value", r)}}
 		}
 	}()
 	return yaml.UnmarshalWithOptions(data, v, yaml.DisallowUnknownField())
+}
+
+
+// fraction returns the first number with a fractional part that n gives
+// to a whole-number field of t (following struct fields by their yaml
+// tags, pointers, lists and maps), with the field's path, or nil. Types
+// that decode themselves are not entered.
+func fraction(n ast.Node, t reflect.Type, path string) (*ast.FloatNode, string) {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if n == nil || t == nil || reflect.PointerTo(t).Implements(reflect.TypeFor[yaml.InterfaceUnmarshaler]()) {
+		return nil, ""
+	}
+	switch v := n.(type) {
+	case *ast.AnchorNode:
+		return fraction(v.Value, t, path)
+	case *ast.TagNode:
+		return fraction(v.Value, t, path)
+	case *ast.FloatNode:
+		switch t.Kind() {
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+			if v.Value != math.Trunc(v.Value) {
+				return v, path
+			}
+		}
+	case *ast.SequenceNode:
+		if t.Kind() == reflect.Slice || t.Kind() == reflect.Array {
+			for i, item := range v.Values {
+				if f, p := fraction(item, t.Elem(), fmt.Sprintf("%s[%d]", path, i)); f != nil {
+					return f, p
+				}
+			}
+		}
+	case *ast.MappingNode:
+		for _, kv := range v.Values {
+			if f, p := fraction(kv, t, path); f != nil {
+				return f, p
+			}
+		}
+	case *ast.MappingValueNode:
+		if v.Key == nil {
+			return nil, ""
+		}
+		key := v.Key.String()
+		at := key
+		if path != "" {
+			at = path + "." + key
+		}
+		switch t.Kind() {
+		case reflect.Map:
+			return fraction(v.Value, t.Elem(), at)
+		case reflect.Struct:
+			for i := range t.NumField() {
+				sf := t.Field(i)
+				name, _, _ := strings.Cut(sf.Tag.Get("yaml"), ",")
+				if name == key {
+					return fraction(v.Value, sf.Type, at)
+				}
+			}
+		}
+	}
+	return nil, ""
 }

@@ -3,12 +3,12 @@ package scenarios
 import (
 	"embed"
 	"fmt"
-	"github.com/evsim/evsim/internal/readfile"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
+	"github.com/evsim/evsim/internal/readfile"
 	"github.com/evsim/evsim/model"
 )
 

@@ -89,3 +89,27 @@ func TestLoadByteOrderMark(t *testing.T) {
 		t.Fatalf("a scenario with a UTF-8 byte-order mark: %v", err)
 	}
 }
+
+// Errors that say what the user did.
+func TestLoadSaysWhatIsWrong(t *testing.T) {
+	for _, tc := range []struct {
+		src, want string
+	}{
+		{"horizon: 10d\nfleet:\n  disks: 200.5\n", "x.yaml:3:10: fleet.disks: 200.5 is not a whole number; want a whole number, such as 200"},
+		{"horizon: 10d\nsample_interval: 1ns\nfleet:\n  disks: 20\n", `x.yaml:2:18: sample_interval: "1ns" is too short: durations are in seconds or longer`},
+		{"horizon: 10d\nsample_interval: 5ms\nfleet:\n  disks: 20\n", `sample_interval: "5ms" is too short`},
+	} {
+		_, err := Load("x.yaml", []byte(tc.src), model.Default())
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: got %v, want %q", tc.src, err, tc.want)
+		}
+	}
+	src, err := files.ReadFile("markov-check.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src = []byte(strings.Replace(string(src), "disks: 1000\n", "disks: 1000.0\n", 1))
+	if sc, err := Load("x.yaml", src, model.Default()); err != nil || sc.Config.Disks != 1000 {
+		t.Errorf("a whole number written 1000.0: %v", err)
+	}
+}

@@ -1,6 +1,11 @@
 package scenarios
 
-import "github.com/evsim/evsim/model"
+import (
+	"strconv"
+	"strings"
+
+	"github.com/evsim/evsim/model"
+)
 
 // scenarioLimits bounds a scenario file before it is decoded: the size,
 // depth and expanded size of [model.DefaultYAMLLimits], and each map keyed
@@ -19,3 +24,18 @@ var scenarioLimits = model.YAMLLimits{
 // than the 20 an [model.ErrorList] shows says nothing more, and placing
 // each error walks the syntax tree.
 const maxErrors = 100
+
+// tooFine reports whether s is a number with a unit finer than the
+// second (ns, us, µs, ms), which no duration of a scenario takes: the
+// simulator's clock has no use for it, and "1ns" deserves "too short"
+// rather than "not a duration".
+func tooFine(s string) bool {
+	s = strings.TrimSpace(s)
+	for _, u := range []string{"ns", "us", "µs", "ms"} {
+		if num, ok := strings.CutSuffix(s, u); ok {
+			_, err := strconv.ParseFloat(num, 64)
+			return err == nil
+		}
+	}
+	return false
+}

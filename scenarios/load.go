@@ -216,7 +216,7 @@ func Load(file string, data []byte, spec *model.Spec) (*Scenario, error) {
 	}
 	l.ast = f
 	var raw rawScenario
-	if err := model.DecodeYAML(file, data, &raw); err != nil {
+	if err := model.DecodeYAML(file, data, f, &raw); err != nil {
 		return nil, l.yamlError(err)
 	}
 	sc := l.build(&raw)
@@ -273,7 +273,9 @@ func (l *loader) dur(field, s string, required bool) (float64, bool) {
 		return 0, false
 	}
 	v, ok := duration(s)
-	if !ok {
+	if !ok && tooFine(s) {
+		l.errorf(field, "%q is too short: durations are in seconds or longer; %s", s, durHelp)
+	} else if !ok {
 		l.errorf(field, "%q is not a duration; %s", s, durHelp)
 	}
 	return v, ok

@@ -4,13 +4,13 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
-	"github.com/evsim/evsim/internal/readfile"
 	"io"
 	"path/filepath"
 	"strings"
 
 	"github.com/evsim/evsim/diagram/table1"
 	"github.com/evsim/evsim/internal/atomicfile"
+	"github.com/evsim/evsim/internal/readfile"
 	"github.com/evsim/evsim/model"
 )
 

@@ -42,3 +42,36 @@ func TestInputFilesBounded(t *testing.T) {
 		})
 	}
 }
+
+// A size in -disks beyond the spec's limits is bad input naming the
+// limit, not a violated property.
+func TestDiskSizeBeyondLimit(t *testing.T) {
+	for _, tc := range []struct {
+		disks, want string
+	}{
+		{"shared:999999999", "check: -disks: disk 1: size 999999999 GiB is above the largest a data disk may have; want 1 to 32768 (the spec's limits.data_size)"},
+		{"data:10,system:1025", "disk 2: size 1025 GiB is above the largest a system disk may have; want 1 to 1024 (the spec's limits.system_size)"},
+	} {
+		code, stdout, stderr := runCheck(t, "-disks", tc.disks)
+		if code != exitBadInput {
+			t.Errorf("-disks %s: exit %d, want %d", tc.disks, code, exitBadInput)
+		}
+		if !strings.Contains(stderr, tc.want) || stdout != "" {
+			t.Errorf("-disks %s: stderr %q, want %q and no report", tc.disks, stderr, tc.want)
+		}
+	}
+	if code, _, stderr := runCheck(t, "-disks", "data:32768,system:1024", "-max-states", "10"); code == exitBadInput {
+		t.Errorf("sizes at the limits refused: %s", stderr)
+	}
+}
+
+// A small -max-memory is shown as given, not rounded down to "0 MiB".
+func TestMaxMemoryShownAsGiven(t *testing.T) {
+	code, _, stderr := runCheck(t, "-max-memory", "1KiB")
+	if code != exitIncomplete {
+		t.Fatalf("exit %d, want %d", code, exitIncomplete)
+	}
+	if !strings.Contains(stderr, "stopped at -max-memory 1 KiB") {
+		t.Errorf("stderr %q, want it to say 1 KiB", stderr)
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/evsim/evsim/internal/readfile"
 	"io"
 	"os"
 	"runtime"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/evsim/evsim/check"
+	"github.com/evsim/evsim/internal/readfile"
 	"github.com/evsim/evsim/model"
 )
 
@@ -73,6 +73,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if o.docs != "" {
 		return runDocs(o, spec, specName, stdout, stderr)
+	}
+	if err := checkDiskSizes(o.disks, spec.Limits); err != nil {
+		fmt.Fprintf(stderr, "check: %v\n", err)
+		return exitBadInput
 	}
 	cfg := model.Config{
 		Disks:    o.disks,

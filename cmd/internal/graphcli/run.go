@@ -8,7 +8,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/evsim/evsim/internal/readfile"
 	"io"
 	"os"
 	"path/filepath"
@@ -19,6 +18,7 @@ import (
 	"github.com/evsim/evsim/diagram"
 	"github.com/evsim/evsim/diagram/render"
 	"github.com/evsim/evsim/internal/atomicfile"
+	"github.com/evsim/evsim/internal/readfile"
 	"github.com/evsim/evsim/model"
 )
 

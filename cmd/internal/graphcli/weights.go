@@ -2,10 +2,10 @@ package graphcli
 
 import (
 	"fmt"
-	"github.com/evsim/evsim/internal/readfile"
 	"strings"
 
 	"github.com/evsim/evsim/diagram"
+	"github.com/evsim/evsim/internal/readfile"
 	"github.com/evsim/evsim/model"
 )
 

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"github.com/evsim/evsim/internal/readfile"
 	"io"
 	"math"
 	"os"
@@ -17,6 +16,7 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"github.com/evsim/evsim/internal/readfile"
 	"github.com/evsim/evsim/model"
 	"github.com/evsim/evsim/scenarios"
 	"github.com/evsim/evsim/sim"
