@@ -397,7 +397,6 @@ func DecodeYAML(file string, data []byte, f *ast.File, v any) (err error) {
 	return yaml.UnmarshalWithOptions(data, v, yaml.DisallowUnknownField())
 }
 
-
 // fraction returns the first number with a fractional part that n gives
 // to a whole-number field of t (following struct fields by their yaml
 // tags, pointers, lists and maps), with the field's path, or nil. Types
