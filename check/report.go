@@ -126,6 +126,18 @@ type Finding struct {
 type Config struct {
 	Symmetry bool
 	Options
+	// Budget is the memory budget of the whole process the hints name
+	// (the command's -max-memory), of which Options.MaxMemory is the
+	// checker's part; 0 means Options.MaxMemory.
+	Budget int64
+}
+
+// budget is the memory bound the hints name.
+func (c *Config) budget() int64 {
+	if c.Budget > 0 {
+		return c.Budget
+	}
+	return c.MaxMemory
 }
 
 // Check explores sys exhaustively and evaluates every property of
@@ -265,7 +277,9 @@ func Check(sys *model.System, cfg Config) (*Report, error) {
 
 	// Graph rules.
 	var graphErr error
-	if complete {
+	if complete && closed(cfg.OverBudget) {
+		graphErr = fmt.Errorf("the process reached -max-memory %s before the graph rules", readfile.Size(cfg.budget()))
+	} else if complete {
 		graphErr = graphRules(m, res, verdict, viol, rep)
 	}
 	if !complete || graphErr != nil {
@@ -312,7 +326,7 @@ func Check(sys *model.System, cfg Config) (*Report, error) {
 	case res.Stop == MaxStates:
 		rep.Hint = fmt.Sprintf("stopped at -max-states %d; raise -max-states (and -max-memory if needed), or shrink the configuration", cfg.MaxStates)
 	case res.Stop == MaxMemory:
-		rep.Hint = fmt.Sprintf("stopped at -max-memory %s (%d bytes per state); raise -max-memory, or shrink the configuration", readfile.Size(cfg.MaxMemory), res.Bytes/int64(max(res.States, 1)))
+		rep.Hint = fmt.Sprintf("stopped at -max-memory %s (%d bytes per state); raise -max-memory, or shrink the configuration", readfile.Size(cfg.budget()), res.Bytes/int64(max(res.States, 1)))
 	case res.Stop == Capacity:
 		rep.Hint = "the state store is full; shrink the configuration or turn on -symmetry"
 	case graphErr != nil:

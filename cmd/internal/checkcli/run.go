@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"runtime"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -97,11 +96,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	copt := check.Config{Symmetry: o.symmetry, Options: check.Options{
 		Workers: workers, MaxStates: o.maxStates, MaxMemory: o.maxMemory,
 	}}
+	var watch *memoryWatch
 	if o.maxMemory > 0 {
-		// A soft limit for the garbage collector a little above the
-		// budget, which covers the state store and graph: old tables and
-		// level buffers are then reclaimed before the heap grows past it.
-		debug.SetMemoryLimit(o.maxMemory + o.maxMemory/4 + 256<<20)
+		watch = watchMemory(o.maxMemory)
+		budgetOptions(&copt, o.maxMemory, watch)
 	}
 	var prog *progress
 	if o.progress {
@@ -110,6 +108,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	rep, err := check.Check(sys, copt)
 	prog.finish()
+	if watch != nil {
+		peakMemory = watch.stop()
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "%v\n", err)
 		return exitBadInput
