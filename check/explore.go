@@ -78,8 +78,8 @@ func (v *Visit) reset() {
 // Options bound and shape an exploration. The zero value uses every core and
 // sets no bound beyond the store's capacity (about 268 million states).
 type Options struct {
-	Workers   int   // goroutines; 0 means GOMAXPROCS
-	MaxStates int   // stop after this many states; 0 means no bound
+	Workers   int // goroutines; 0 means GOMAXPROCS
+	MaxStates int // stop after this many states; 0 means no bound
 	// MaxMemory bounds the bytes the checker's own structures (state
 	// store, pending successors, graph) may hold; 0 means no bound. A
 	// caller with a budget for the whole process gives [AccountedBytes]
