@@ -18,6 +18,10 @@ type Error struct {
 	Col   int
 	Field string // the field path, such as operations[3].from[0].status
 	Msg   string // what is wrong and what is allowed
+	// Consequence marks an error that may follow from another one (a
+	// duration missing for a status whose name was mistyped): [ErrorList.Sort]
+	// puts it after the direct errors, so that the cause is read first.
+	Consequence bool
 }
 
 func (e *Error) Error() string {
@@ -54,10 +58,14 @@ func (l ErrorList) Error() string {
 	return b.String()
 }
 
-// Sort orders the errors by position in the file, keeping the order of
-// errors at the same position.
+// Sort orders the errors by position in the file, the direct errors
+// before the consequences, keeping the order of errors at the same
+// position.
 func (l ErrorList) Sort() {
 	sort.SliceStable(l, func(i, j int) bool {
+		if l[i].Consequence != l[j].Consequence {
+			return !l[i].Consequence
+		}
 		if l[i].Line != l[j].Line {
 			return l[i].Line < l[j].Line
 		}

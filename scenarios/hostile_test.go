@@ -113,3 +113,27 @@ func TestLoadSaysWhatIsWrong(t *testing.T) {
 		t.Errorf("a whole number written 1000.0: %v", err)
 	}
 }
+
+// The direct error comes first, its consequences after it.
+func TestLoadCauseBeforeConsequences(t *testing.T) {
+	src, err := files.ReadFile("baseline.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ old, new, first string }{
+		{"  agents: 2 ", "  agents: -2 ", "operator.agents: -2 is out of range"},
+		{"  Creating: {", "  Creatin: {", `durations.Creatin: unknown status or operation "Creatin"`},
+	} {
+		if !strings.Contains(string(src), tc.old) {
+			t.Fatalf("baseline.yaml has no %q", tc.old)
+		}
+		_, err := Load("b.yaml", []byte(strings.Replace(string(src), tc.old, tc.new, 1)), model.Default())
+		el, ok := err.(model.ErrorList)
+		if !ok || len(el) < 2 {
+			t.Fatalf("%s: got %v, want the error and its consequences", tc.new, err)
+		}
+		if !strings.Contains(el[0].Error(), tc.first) {
+			t.Errorf("%s: first error %q, want %q", tc.new, el[0], tc.first)
+		}
+	}
+}

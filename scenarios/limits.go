@@ -39,3 +39,14 @@ func tooFine(s string) bool {
 	}
 	return false
 }
+
+// consequencef records an error that may follow from another one (a
+// missing duration after a mistyped status name, a remedy that needs
+// agents after a bad agent count): it is listed after the direct errors.
+func (l *loader) consequencef(field, format string, args ...any) {
+	n := len(l.errs)
+	l.errorf(field, format, args...)
+	if len(l.errs) > n {
+		l.errs[n].Consequence = true
+	}
+}

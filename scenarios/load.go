@@ -590,7 +590,7 @@ func (l *loader) build(raw *rawScenario) *Scenario {
 				l.errorf(at+".after", "an operator remedy waits for an agent (operator.service); want no after")
 			}
 			if c.Agents == 0 {
-				l.errorf(at+".by", "operator remedies need operator.agents of 1 or more")
+				l.consequencef(at+".by", "operator remedies need operator.agents of 1 or more")
 			}
 		case "none":
 		default:
@@ -655,12 +655,12 @@ func (l *loader) build(raw *rawScenario) *Scenario {
 			continue
 		}
 		if o.Background {
-			l.errorf("durations", "no duration for %s, which runs in the background; want an entry %s", o.Name, o.Name)
+			l.consequencef("durations", "no duration for %s, which runs in the background; want an entry %s", o.Name, o.Name)
 			continue
 		}
 		for _, st := range o.Steps {
 			if c.Durations[st.Status].Kind == sim.None && !given[spec.StatusName(st.Status)] {
-				l.errorf("durations", "no duration for %s (a step of %s); want an entry for the status or for %s", spec.StatusName(st.Status), o.Name, o.Name)
+				l.consequencef("durations", "no duration for %s (a step of %s); want an entry for the status or for %s", spec.StatusName(st.Status), o.Name, o.Name)
 			}
 		}
 	}
