@@ -78,9 +78,18 @@ func (v *Visit) reset() {
 // Options bound and shape an exploration. The zero value uses every core and
 // sets no bound beyond the store's capacity (about 268 million states).
 type Options struct {
-	Workers   int   // goroutines; 0 means GOMAXPROCS
-	MaxStates int   // stop after this many states; 0 means no bound
-	MaxMemory int64 // bytes the state store may hold; 0 means no bound
+	Workers   int // goroutines; 0 means GOMAXPROCS
+	MaxStates int // stop after this many states; 0 means no bound
+	// MaxMemory bounds the bytes the checker's own structures (state
+	// store, pending successors, graph) may hold; 0 means no bound. A
+	// caller with a budget for the whole process gives [AccountedBytes]
+	// of it, and OverBudget.
+	MaxMemory int64
+	// OverBudget, if set, is closed by the caller when the process nears
+	// MaxMemory (as measured by the runtime): the search then stops at
+	// its next chunk of states as if MaxMemory were reached, and reports
+	// what it found so far.
+	OverBudget <-chan struct{}
 	// Progress, if set, is called about every ProgressEvery (default one
 	// second) from a goroutine of its own while the search runs.
 	Progress      func(Progress)
@@ -211,7 +220,7 @@ func Explore(m Model, opt Options) (*Result, error) {
 		if opt.MaxStates > 0 && s.n >= opt.MaxStates {
 			return MaxStates, true
 		}
-		if opt.MaxMemory > 0 && s.bytesAfterAdd() > opt.MaxMemory {
+		if opt.MaxMemory > 0 && s.bytesAfterAdd() > opt.MaxMemory || closed(opt.OverBudget) {
 			return MaxMemory, true
 		}
 		return Complete, false
@@ -301,6 +310,10 @@ func Explore(m Model, opt Options) (*Result, error) {
 				for !overflow.Load() {
 					c := int(next.Add(1) - 1)
 					if c >= nchunks {
+						return
+					}
+					if closed(opt.OverBudget) {
+						overflow.Store(true)
 						return
 					}
 					out := &outs[c]

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/evsim/evsim/internal/readfile"
 	"github.com/evsim/evsim/model"
 )
 
@@ -127,6 +128,18 @@ type Finding struct {
 type Config struct {
 	Symmetry bool
 	Options
+	// Budget is the memory budget of the whole process the hints name
+	// (the command's -max-memory), of which Options.MaxMemory is the
+	// checker's part; 0 means Options.MaxMemory.
+	Budget int64
+}
+
+// budget is the memory bound the hints name.
+func (c *Config) budget() int64 {
+	if c.Budget > 0 {
+		return c.Budget
+	}
+	return c.MaxMemory
 }
 
 // Check explores sys exhaustively and evaluates every property of
@@ -275,7 +288,9 @@ func Check(sys *model.System, cfg Config) (*Report, error) {
 
 	// Graph rules.
 	var graphErr error
-	if complete {
+	if complete && closed(cfg.OverBudget) {
+		graphErr = fmt.Errorf("the process reached -max-memory %s before the graph rules", readfile.Size(cfg.budget()))
+	} else if complete {
 		t0 := time.Now()
 		before := traceTime
 		graphErr = graphRules(m, res, verdict, viol, rep, &traceTime)
@@ -326,7 +341,7 @@ func Check(sys *model.System, cfg Config) (*Report, error) {
 	case res.Stop == MaxStates:
 		rep.Hint = fmt.Sprintf("stopped at -max-states %d; raise -max-states (and -max-memory if needed), or shrink the configuration", cfg.MaxStates)
 	case res.Stop == MaxMemory:
-		rep.Hint = fmt.Sprintf("stopped at -max-memory %d MiB (%d bytes per state); raise -max-memory, or shrink the configuration", cfg.MaxMemory>>20, res.Bytes/int64(max(res.States, 1)))
+		rep.Hint = fmt.Sprintf("stopped at -max-memory %s (%d bytes per state); raise -max-memory, or shrink the configuration", readfile.Size(cfg.budget()), res.Bytes/int64(max(res.States, 1)))
 	case res.Stop == Capacity:
 		rep.Hint = "the state store is full; shrink the configuration or turn on -symmetry"
 	case graphErr != nil:

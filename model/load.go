@@ -9,7 +9,6 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
 )
 
 // Error is one problem of a spec file, located at its line and column.
@@ -19,6 +18,10 @@ type Error struct {
 	Col   int
 	Field string // the field path, such as operations[3].from[0].status
 	Msg   string // what is wrong and what is allowed
+	// Consequence marks an error that may follow from another one (a
+	// duration missing for a status whose name was mistyped): [ErrorList.Sort]
+	// puts it after the direct errors, so that the cause is read first.
+	Consequence bool
 }
 
 func (e *Error) Error() string {
@@ -55,10 +58,14 @@ func (l ErrorList) Error() string {
 	return b.String()
 }
 
-// Sort orders the errors by position in the file, keeping the order of
-// errors at the same position.
+// Sort orders the errors by position in the file, the direct errors
+// before the consequences, keeping the order of errors at the same
+// position.
 func (l ErrorList) Sort() {
 	sort.SliceStable(l, func(i, j int) bool {
+		if l[i].Consequence != l[j].Consequence {
+			return !l[i].Consequence
+		}
 		if l[i].Line != l[j].Line {
 			return l[i].Line < l[j].Line
 		}
@@ -272,7 +279,7 @@ func Load(name string, data []byte) (*Spec, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, ErrorList{{File: name, Line: 1, Col: 1, Msg: "the spec is empty; want a mapping with name, limits, statuses and operations"}}
 	}
-	f, err := parser.ParseBytes(data, 0)
+	data, f, err := ParseYAML(name, data, specLimits)
 	if err != nil {
 		return nil, l.yamlError(err)
 	}
@@ -282,7 +289,7 @@ func Load(name string, data []byte) (*Spec, error) {
 		l.index(doc, "")
 	}
 	var raw rawSpec
-	if err := yaml.UnmarshalWithOptions(data, &raw, yaml.DisallowUnknownField()); err != nil {
+	if err := DecodeYAML(name, data, f, &raw); err != nil {
 		return nil, l.yamlError(err)
 	}
 	s := l.build(&raw)
@@ -294,6 +301,9 @@ func Load(name string, data []byte) (*Spec, error) {
 }
 
 func (l *loader) yamlError(err error) error {
+	if el, ok := err.(ErrorList); ok {
+		return el
+	}
 	var ye yaml.Error
 	if errors.As(err, &ye) {
 		e := &Error{File: l.file, Msg: ye.GetMessage()}

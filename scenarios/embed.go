@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/evsim/evsim/internal/readfile"
 	"github.com/evsim/evsim/model"
 )
 
@@ -53,10 +54,13 @@ func Open(ref string, spec *model.Spec) (*Scenario, error) {
 	if _, ok := Source(ref); ok {
 		return Get(ref, spec)
 	}
+	if st, err := os.Stat(ref); err == nil && st.IsDir() {
+		return nil, fmt.Errorf("scenarios: %s: is a directory; want a scenario file, or one of %s", ref, strings.Join(Names(), ", "))
+	}
 	if !strings.ContainsAny(ref, "/.\\") {
 		return nil, fmt.Errorf("scenarios: unknown scenario %q; want one of %s, or a file name", ref, strings.Join(Names(), ", "))
 	}
-	b, err := os.ReadFile(ref)
+	b, err := readfile.Read(ref, int64(model.DefaultYAMLLimits.MaxBytes))
 	if err != nil {
 		return nil, fmt.Errorf("scenarios: %w", err)
 	}

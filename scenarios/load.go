@@ -11,7 +11,6 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/parser"
 
 	"github.com/evsim/evsim/model"
 	"github.com/evsim/evsim/sim"
@@ -179,12 +178,18 @@ func (l *loader) keyPos(p string) (int, int, bool) {
 }
 
 func (l *loader) errorf(field, format string, args ...any) {
+	if len(l.errs) >= maxErrors {
+		return // more would not be shown, and each costs a walk of the file
+	}
 	line, col := l.pos(field)
 	shown := strings.ReplaceAll(field, "'", "")
 	l.errs = append(l.errs, &model.Error{File: l.file, Line: line, Col: col, Field: shown, Msg: fmt.Sprintf(format, args...)})
 }
 
 func (l *loader) yamlError(err error) error {
+	if el, ok := err.(model.ErrorList); ok {
+		return el
+	}
 	var ye yaml.Error
 	if errors.As(err, &ye) {
 		e := &model.Error{File: l.file, Msg: ye.GetMessage()}
@@ -205,13 +210,13 @@ func Load(file string, data []byte, spec *model.Spec) (*Scenario, error) {
 	if len(bytes.TrimSpace(stripComments(data))) == 0 {
 		return nil, model.ErrorList{{File: file, Line: 1, Col: 1, Msg: "the scenario is empty; want a mapping with at least horizon and fleet"}}
 	}
-	f, err := parser.ParseBytes(data, 0)
+	data, f, err := model.ParseYAML(file, data, scenarioLimits)
 	if err != nil {
 		return nil, l.yamlError(err)
 	}
 	l.ast = f
 	var raw rawScenario
-	if err := yaml.UnmarshalWithOptions(data, &raw, yaml.DisallowUnknownField()); err != nil {
+	if err := model.DecodeYAML(file, data, f, &raw); err != nil {
 		return nil, l.yamlError(err)
 	}
 	sc := l.build(&raw)
@@ -268,7 +273,9 @@ func (l *loader) dur(field, s string, required bool) (float64, bool) {
 		return 0, false
 	}
 	v, ok := duration(s)
-	if !ok {
+	if !ok && tooFine(s) {
+		l.errorf(field, "%q is too short: durations are in seconds or longer; %s", s, durHelp)
+	} else if !ok {
 		l.errorf(field, "%q is not a duration; %s", s, durHelp)
 	}
 	return v, ok
@@ -583,7 +590,7 @@ func (l *loader) build(raw *rawScenario) *Scenario {
 				l.errorf(at+".after", "an operator remedy waits for an agent (operator.service); want no after")
 			}
 			if c.Agents == 0 {
-				l.errorf(at+".by", "operator remedies need operator.agents of 1 or more")
+				l.consequencef(at+".by", "operator remedies need operator.agents of 1 or more")
 			}
 		case "none":
 		default:
@@ -651,12 +658,12 @@ func (l *loader) build(raw *rawScenario) *Scenario {
 			continue
 		}
 		if o.Background {
-			l.errorf("durations", "no duration for %s, which runs in the background; want an entry %s", o.Name, o.Name)
+			l.consequencef("durations", "no duration for %s, which runs in the background; want an entry %s", o.Name, o.Name)
 			continue
 		}
 		for _, st := range o.Steps {
 			if c.Durations[st.Status].Kind == sim.None && !given[spec.StatusName(st.Status)] {
-				l.errorf("durations", "no duration for %s (a step of %s); want an entry for the status or for %s", spec.StatusName(st.Status), o.Name, o.Name)
+				l.consequencef("durations", "no duration for %s (a step of %s); want an entry for the status or for %s", spec.StatusName(st.Status), o.Name, o.Name)
 			}
 		}
 	}

@@ -5,12 +5,12 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/evsim/evsim/diagram/table1"
 	"github.com/evsim/evsim/internal/atomicfile"
+	"github.com/evsim/evsim/internal/readfile"
 	"github.com/evsim/evsim/model"
 )
 
@@ -34,11 +34,15 @@ type docDifference struct {
 	Text   string `json:"text"`
 }
 
+// maxDocsBytes bounds the page -docs reads: the EVS Disk Status page is
+// about 20 KB.
+const maxDocsBytes = 4 << 20
+
 // runDocs compares the status table of a documentation page with the
 // model's Table 1 and reports every cell where they differ: exit 0 when
 // they agree, 1 on any difference, 2 when the page cannot be read.
 func runDocs(o *options, spec *model.Spec, specName string, stdout, stderr io.Writer) int {
-	data, err := os.ReadFile(o.docs)
+	data, err := readfile.Read(o.docs, maxDocsBytes)
 	if err != nil {
 		fmt.Fprintf(stderr, "check: -docs: %v\n", err)
 		return exitBadInput

@@ -8,12 +8,12 @@ import (
 	"io"
 	"os"
 	"runtime"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/evsim/evsim/check"
+	"github.com/evsim/evsim/internal/readfile"
 	"github.com/evsim/evsim/model"
 )
 
@@ -63,7 +63,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	specName := model.DefaultSpecName
 	spec := model.Default()
 	if o.spec != "" {
-		data, err := os.ReadFile(o.spec)
+		data, err := readfile.Read(o.spec, int64(model.DefaultYAMLLimits.MaxBytes))
 		if err != nil {
 			fmt.Fprintf(stderr, "check: %v\n", err)
 			return exitBadInput
@@ -77,6 +77,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if o.docs != "" {
 		return runDocs(o, spec, specName, stdout, stderr)
+	}
+	if err := checkDiskSizes(o.disks, spec.Limits); err != nil {
+		fmt.Fprintf(stderr, "check: %v\n", err)
+		return exitBadInput
 	}
 	if o.history != "" {
 		return runHistory(o, spec, specName, stdout, stderr)
@@ -112,11 +116,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	copt := check.Config{Symmetry: o.symmetry, Options: check.Options{
 		Workers: workers, MaxStates: o.maxStates, MaxMemory: o.maxMemory,
 	}}
+	var watch *memoryWatch
 	if o.maxMemory > 0 {
-		// A soft limit for the garbage collector a little above the
-		// budget, which covers the state store and graph: old tables and
-		// level buffers are then reclaimed before the heap grows past it.
-		debug.SetMemoryLimit(o.maxMemory + o.maxMemory/4 + 256<<20)
+		watch = watchMemory(o.maxMemory)
+		budgetOptions(&copt, o.maxMemory, watch)
 	}
 	var prog *progress
 	if o.progress {
@@ -125,6 +128,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	rep, err := check.Check(sys, copt)
 	prog.finish()
+	if watch != nil {
+		peakMemory = watch.stop()
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "%v\n", err)
 		return exitBadInput

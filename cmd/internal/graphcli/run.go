@@ -18,6 +18,7 @@ import (
 	"github.com/evsim/evsim/diagram"
 	"github.com/evsim/evsim/diagram/render"
 	"github.com/evsim/evsim/internal/atomicfile"
+	"github.com/evsim/evsim/internal/readfile"
 	"github.com/evsim/evsim/model"
 )
 
@@ -195,7 +196,7 @@ func generate(o options, set map[string]bool, spec *model.Spec, stdout io.Writer
 		return &usageError{fmt.Sprintf("-scale %v: want a factor above 0 and at most 16", o.scale)}
 	}
 	if o.spec != "" {
-		data, err := os.ReadFile(o.spec)
+		data, err := readfile.Read(o.spec, int64(model.DefaultYAMLLimits.MaxBytes))
 		if err != nil {
 			return fmt.Errorf("read spec: %w", err)
 		}

@@ -22,7 +22,8 @@ type outputs struct {
 }
 
 // write renders rep, writes every requested file (each whole or not at
-// all, in name order), then the summary to stdout.
+// all, in name order), then the summary to stdout, even when a file
+// failed (exit status 2 then).
 func (o *outputs) write(rep *report, stdout, stderr io.Writer) int {
 	var table, js, csv bytes.Buffer
 	writeTable(&table, rep)
@@ -41,9 +42,12 @@ func (o *outputs) write(rep *report, stdout, stderr io.Writer) int {
 		files[filepath.Join(o.outDir, "summary.json")] = js.Bytes()
 		files[filepath.Join(o.outDir, "series.csv")] = csv.Bytes()
 	}
+	code := exitOK
+	// A side file that fails is reported, and the others and the summary
+	// are still written: the run is not lost for one bad path.
 	if err := o.plots.add(files, rep.Summary, rep.Scenario, stderr); err != nil {
 		fmt.Fprintf(stderr, "%v\n", err)
-		return exitUsage
+		code = exitUsage
 	}
 	for _, dir := range []string{o.outDir, o.plots.dir} {
 		if dir == "" {
@@ -57,7 +61,7 @@ func (o *outputs) write(rep *report, stdout, stderr io.Writer) int {
 	for _, name := range sortedNames(files) {
 		if err := atomicfile.Write(name, files[name]); err != nil {
 			fmt.Fprintf(stderr, "%s: %v\n", o.prog, err)
-			return exitUsage
+			code = exitUsage
 		}
 	}
 	out := table.Bytes()
@@ -68,7 +72,7 @@ func (o *outputs) write(rep *report, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s: writing the summary: %v\n", o.prog, err)
 		return exitUsage
 	}
-	return exitOK
+	return code
 }
 
 // checkDir checks, before a run, a directory flag's value: a directory, or

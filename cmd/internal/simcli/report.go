@@ -35,6 +35,9 @@ func writeJSON(w io.Writer, r *report) error {
 // writeCSV writes the time series: one row per sample time, the mean over
 // replications of the disks in each status, the pool and the open tickets.
 func writeCSV(w io.Writer, r *report) {
+	if r.Summary != nil && r.Summary.Partial {
+		fmt.Fprintln(w, partialCSVMark)
+	}
 	cols := []string{"time_h", "disks", "pool_used_gib", "tickets_open"}
 	for _, n := range r.StatusNames {
 		cols = append(cols, csvField(n))

@@ -143,6 +143,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%v\n", err)
 		return exitUsage
 	}
+	if err := checkOutputPaths([2]string{"csv", *csvFile}, [2]string{"sweep-plot", *sweepPlot}); err != nil {
+		fmt.Fprintf(stderr, "%v\n", err)
+		return exitUsage
+	}
 	if hist.set() {
 		ctx, stop := interrupt()
 		defer stop()

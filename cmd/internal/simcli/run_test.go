@@ -189,6 +189,13 @@ func TestInterruptWritesPartial(t *testing.T) {
 	if err := json.Unmarshal(b, &js); err != nil || js["partial"] != true {
 		t.Errorf("summary.json partial = %v (%v)", js["partial"], err)
 	}
+	csv, err := os.ReadFile(filepath.Join(dir, "series.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first, _, _ := strings.Cut(string(csv), "\n"); first != partialCSVMark {
+		t.Errorf("series.csv starts %q, want the partial mark %q", first, partialCSVMark)
+	}
 }
 
 // TestRateLine: the speed line says what it divides by: wall time, all

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"github.com/evsim/evsim/internal/readfile"
 	"github.com/evsim/evsim/model"
 	"github.com/evsim/evsim/scenarios"
 	"github.com/evsim/evsim/sim"
@@ -214,6 +215,10 @@ func parseShard(path string, data []byte) (*shardFile, error) {
 	return &sf, nil
 }
 
+// maxShardBytes bounds a shard file: about 30 KB a replication, so that a
+// shard of the most replications a run may have (10,000) fits.
+const maxShardBytes = 1 << 30
+
 // mergeShards reads shard files, checks that they are the shards of one
 // run, every replication exactly once, and returns that run's scenario,
 // config and results in replication order.
@@ -225,7 +230,7 @@ func mergeShards(paths []string) (*scenarios.Scenario, *sim.Config, []*sim.Resul
 	shards := map[int]string{}
 	spec := model.Default()
 	for _, p := range paths {
-		data, err := os.ReadFile(p)
+		data, err := readfile.Read(p, maxShardBytes)
 		if err != nil {
 			return nil, nil, nil, err
 		}

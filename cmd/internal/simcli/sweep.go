@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -18,6 +17,7 @@ import (
 	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
 
+	"github.com/evsim/evsim/internal/readfile"
 	"github.com/evsim/evsim/model"
 	"github.com/evsim/evsim/scenarios"
 	"github.com/evsim/evsim/sim"
@@ -89,7 +89,7 @@ func scenarioSource(ref string) (file string, data []byte, err error) {
 	if b, ok := scenarios.Source(ref); ok {
 		return ref + ".yaml", b, nil
 	}
-	b, err := os.ReadFile(ref)
+	b, err := readfile.Read(ref, int64(model.DefaultYAMLLimits.MaxBytes))
 	if err != nil {
 		return "", nil, fmt.Errorf("sim: %w", err)
 	}
@@ -187,6 +187,7 @@ func runSweep(ctx context.Context, sw *sweepRun) int {
 		return exitUsage
 	}
 	js.Write(append(b, '\n'))
+	plotFailed := false
 	if sw.plot != "" {
 		img, err := sweep.Plot(sweepFigure(rep, sw.params), plotFormat)
 		if err == nil {
@@ -194,7 +195,7 @@ func runSweep(ctx context.Context, sw *sweepRun) int {
 		}
 		if err != nil {
 			fmt.Fprintf(sw.stderr, "sim: %v\n", err)
-			return exitUsage
+			plotFailed = true // the table is still printed below
 		}
 	}
 	out := table.Bytes()
@@ -203,6 +204,9 @@ func runSweep(ctx context.Context, sw *sweepRun) int {
 	}
 	if _, err := sw.stdout.Write(out); err != nil {
 		fmt.Fprintf(sw.stderr, "sim: writing the sweep: %v\n", err)
+		return exitUsage
+	}
+	if plotFailed {
 		return exitUsage
 	}
 	if partial {
