@@ -75,7 +75,7 @@ func (w *sysWorker) Visit(key uint64, v *Visit) {
 		}
 	}
 	ctx := uint64(st.PowerOn) | snaps<<32
-	var spans [model.MaxDisks]uint64
+	var spans [maxDisks]uint64
 	var missing uint32
 	for d := 0; d < l.nd; d++ {
 		mk := memoKey{(key >> l.base[d]) & l.diskMask(d), ctx | uint64(d)<<40}
@@ -180,11 +180,11 @@ func (w *sysWorker) canonKey(k uint64) uint64 {
 		return w.m.fast.canon(w.l, k)
 	}
 	w.l.unpack(k, &w.next)
-	return w.m.canon(&w.next)
+	return w.m.canonWith(&w.next, &w.canonBuf)
 }
 
 // fill computes the lists of the disks in missing.
-func (w *sysWorker) fill(key uint64, ctx uint64, missing uint32, spans *[model.MaxDisks]uint64) {
+func (w *sysWorker) fill(key uint64, ctx uint64, missing uint32, spans *[maxDisks]uint64) {
 	m := w.m
 	sys := m.sys
 	l := &m.l

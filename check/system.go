@@ -9,6 +9,11 @@ import (
 	"github.com/evsim/evsim/model"
 )
 
+// maxDisks is the most disks an exhaustive search takes: the successor
+// cache and the symmetry tables keep a set of disks in a byte or a word.
+// Random sequences (package random) take up to [model.MaxDisks].
+const maxDisks = 8
+
 // LabelOperator marks an edge whose action the operator (customer service)
 // takes; the customer takes every other action, power switching included.
 const LabelOperator uint8 = 1
@@ -135,6 +140,7 @@ func (m *SystemModel) State(k uint64) model.State {
 type sysWorker struct {
 	m         *SystemModel
 	st, next  model.State
+	canonBuf  model.State // scratch of canonWith
 	acts      []model.Action
 	witnessed uint64
 	// statistics of first visits
@@ -291,10 +297,10 @@ type layout struct {
 	wWork, wBg, wSnap, wBack int
 	bgCode                   [256]uint8
 	bgOps                    []model.OpID
-	minSize                  [model.MaxDisks]uint32
-	wSize                    [model.MaxDisks]int
-	base                     [model.MaxDisks]uint
-	mask                     [model.MaxDisks]uint64
+	minSize                  [maxDisks]uint32
+	wSize                    [maxDisks]int
+	base                     [maxDisks]uint
+	mask                     [maxDisks]uint64
 	total                    int
 	tmpl                     model.State
 	argKind                  []model.ArgKind
@@ -325,6 +331,9 @@ func width(values uint64) int {
 func (l *layout) init(sys *model.System) error {
 	cfg := sys.Config
 	spec := sys.Spec
+	if len(cfg.Disks) > maxDisks {
+		return fmt.Errorf("check: %d disks; exhaustive search takes at most %d (random sequences take up to %d)", len(cfg.Disks), maxDisks, model.MaxDisks)
+	}
 	l.nd, l.ns = len(cfg.Disks), cfg.Servers
 	l.nStatus, l.nOps = len(spec.Statuses), len(spec.Ops)
 	for i := 0; i < l.nStatus+2; i++ {
@@ -485,7 +494,7 @@ func field(v uint64, sh *int, w int) uint64 {
 }
 
 func (l *layout) unpack(key uint64, st *model.State) {
-	*st = l.tmpl
+	l.reset(st)
 	st.PowerOn = uint32(key & (1<<uint(l.ns) - 1))
 	for d := 0; d < l.nd; d++ {
 		v := key >> l.base[d]
@@ -507,6 +516,18 @@ func (l *layout) unpack(key uint64, st *model.State) {
 		k.Attached = uint32(field(v, &sh, l.ns))
 		k.Size = uint32(field(v, &sh, l.wSize[d])) + l.minSize[d]
 	}
+}
+
+// reset sets st to the template. A state of this layout already has the
+// template beyond its disks, so only those are copied: a [model.State]
+// holds room for [model.MaxDisks] disks.
+func (l *layout) reset(st *model.State) {
+	if st.NDisks != l.tmpl.NDisks || st.NServers != l.tmpl.NServers || st.Disks[l.nd] != l.tmpl.Disks[l.nd] {
+		*st = l.tmpl
+		return
+	}
+	st.PowerOn = l.tmpl.PowerOn
+	copy(st.Disks[:l.nd], l.tmpl.Disks[:l.nd])
 }
 
 func identity(n int) []int {
@@ -629,9 +650,13 @@ func (l *layout) serverCanon(st *model.State) {
 	}
 }
 
-// permuteDisks returns st with disk i moved to slot p[i].
-func (l *layout) permuteDisks(st *model.State, p []int) model.State {
-	t := *st
+// permuteInto sets t, a state of this layout, to st with disk i moved to
+// slot p[i]. It copies only the disks of the layout.
+func (l *layout) permuteInto(t, st *model.State, p []int) {
+	if t.NDisks != l.tmpl.NDisks || t.NServers != l.tmpl.NServers || t.Disks[l.nd] != l.tmpl.Disks[l.nd] {
+		*t = l.tmpl
+	}
+	t.PowerOn = st.PowerOn
 	for i := 0; i < l.nd; i++ {
 		k := st.Disks[i]
 		if l.snapshotArg(&k) && int(k.Arg) < l.nd {
@@ -639,8 +664,11 @@ func (l *layout) permuteDisks(st *model.State, p []int) model.State {
 		}
 		t.Disks[p[i]] = k
 	}
-	return t
 }
+
+// scratch holds states for canon, which would otherwise copy whole
+// [model.State] values (room for [model.MaxDisks] disks) per image.
+var scratch = sync.Pool{New: func() any { return new(model.State) }}
 
 // canon returns the key of st's class: the smallest over the disk
 // permutations of the server-sorted state.
@@ -651,13 +679,18 @@ func (m *SystemModel) canon(st *model.State) uint64 {
 	if m.fast != nil {
 		return m.fast.canon(&m.l, m.l.pack(st))
 	}
-	t := *st
-	m.l.serverCanon(&t)
-	best := m.l.pack(&t)
-	for _, p := range m.perms[1:] {
-		t := m.l.permuteDisks(st, p)
-		m.l.serverCanon(&t)
-		if k := m.l.pack(&t); k < best {
+	t := scratch.Get().(*model.State)
+	defer scratch.Put(t)
+	return m.canonWith(st, t)
+}
+
+// canonWith is canon with t as scratch space.
+func (m *SystemModel) canonWith(st, t *model.State) uint64 {
+	var best uint64
+	for i, p := range m.perms {
+		m.l.permuteInto(t, st, p)
+		m.l.serverCanon(t)
+		if k := m.l.pack(t); i == 0 || k < best {
 			best = k
 		}
 	}
@@ -676,13 +709,15 @@ func (m *SystemModel) orbit(st *model.State) (uint64, bool) {
 	}
 	key := m.l.pack(st)
 	fix := 0
+	t := scratch.Get().(*model.State)
 	for _, p := range m.perms {
-		t := m.l.permuteDisks(st, p)
-		m.l.serverCanon(&t)
-		if m.l.pack(&t) == key {
+		m.l.permuteInto(t, st, p)
+		m.l.serverCanon(t)
+		if m.l.pack(t) == key {
 			fix++
 		}
 	}
+	scratch.Put(t)
 	// Servers: ns! / prod(m_i!) labellings, m_i the multiplicities of
 	// equal signatures; built as a product of binomials.
 	var sig [model.MaxServers]uint64

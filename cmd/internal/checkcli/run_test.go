@@ -225,7 +225,8 @@ func TestBadInput(t *testing.T) {
 	}{
 		{"unknown disk kind", []string{"-disks", "data,floppy"}, `item 2 "floppy": unknown kind "floppy"`},
 		{"bad size", []string{"-disks", "data:big"}, `size "big"`},
-		{"too many disks", []string{"-disks", "9*data"}, "repeat count"},
+		{"too many disks", []string{"-disks", "65*data"}, "repeat count"},
+		{"too many disks to search", []string{"-disks", "9*data"}, "exhaustive search takes at most 8"},
 		{"bad format", []string{"-format", "xml"}, "want text or json"},
 		{"bad memory", []string{"-max-memory", "lots"}, "-max-memory"},
 		{"negative servers", []string{"-servers", "-1"}, "must not be negative"},
