@@ -47,6 +47,9 @@ type options struct {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	if isRandom(args) {
+		return runRandom(args, stdout, stderr)
+	}
 	o, err := parseFlags(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return exitHolds
@@ -145,7 +148,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: check [flags]\n\nExplores every reachable state of a bounded fleet and checks the spec's properties.\nExit status: 0 every property holds, 1 a property is violated, 2 bad input, 3 incomplete.\n\nWith -docs PAGE.rst it compares the page's status table with the model's Table 1 instead:\nexit 0 when they agree, 1 on any difference (each printed as page:line:col), 2 when the page cannot be read.\n\nflags:\n")
+		fmt.Fprintf(stderr, "usage: check [flags]\n\nExplores every reachable state of a bounded fleet and checks the spec's properties.\nExit status: 0 every property holds, 1 a property is violated, 2 bad input, 3 incomplete.\n\nWith -docs PAGE.rst it compares the page's status table with the model's Table 1 instead:\nexit 0 when they agree, 1 on any difference (each printed as page:line:col), 2 when the page cannot be read.\n\nWith -random it runs random operation sequences on fleets of up to 64 disks instead (see check -random -h).\n\nflags:\n")
 		fs.PrintDefaults()
 	}
 	def := model.DefaultConfig()
@@ -164,6 +167,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.maxStates, "max-states", 0, "stop after this many states (0: no bound)")
 	mem := fs.String("max-memory", "4GiB", "memory the state store and graph may use: bytes, or a number with KiB, MiB or GiB")
 	fs.BoolVar(&o.progress, "progress", true, "report progress on stderr every second: true or false")
+	fs.Bool("random", false, "run random operation sequences instead of an exhaustive search (see check -random -h)")
 	fs.StringVar(&o.docs, "docs", "", "instead of exploring, compare the status table of a documentation `page` (reStructuredText, the grid table of the EVS Disk Status page) with the model's Table 1: exit 1 on any difference")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
