@@ -344,7 +344,7 @@ func graphRules(m *SystemModel, res *Result, verdict map[string]string, viol map
 	settled := NewBitset(n)
 	var st model.State
 	for i := 0; i < n; i++ {
-		m.l.unpack(res.Key(uint32(i)), &st)
+		m.unpack(res.Key(uint32(i)), &st)
 		none, calm := true, true
 		for d := 0; d < int(st.NDisks); d++ {
 			k := &st.Disks[d]
@@ -577,7 +577,7 @@ func project(m *SystemModel, res *Result) *local {
 	var acts []model.Action
 	sys := m.sys
 	for i := 0; i < res.States; i++ {
-		m.l.unpack(res.Key(uint32(i)), &st)
+		m.unpack(res.Key(uint32(i)), &st)
 		acts = sys.Actions(&st, acts[:0])
 		for _, a := range acts {
 			if a.Disk == model.NoArg {
@@ -636,7 +636,7 @@ func (loc *local) firstState(m *SystemModel, res *Result, set []int32) uint32 {
 	}
 	var st model.State
 	for i := 0; i < res.States; i++ {
-		m.l.unpack(res.Key(uint32(i)), &st)
+		m.unpack(res.Key(uint32(i)), &st)
 		for d := 0; d < int(st.NDisks); d++ {
 			k := m.localKey(d, m.l.packDisk(d, &st.Disks[d]), class[m.sys.Config.Disks[d]])
 			if id, ok := loc.ids[k]; ok && want[id] {

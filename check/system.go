@@ -52,19 +52,26 @@ type SystemModel struct {
 	direct bool
 	// fast canonicalises keys directly when only servers are symmetric.
 	fast *fastSym
+	// in interns the keys of a state of more than 64 bits (see wide.go);
+	// nil when a state fits into one word.
+	in *intern
 }
 
-// NewSystemModel returns the model of sys. It fails when a state of sys does
-// not fit into 64 bits.
+// NewSystemModel returns the model of sys. A state that fits into 64 bits
+// is its own key; a wider one is interned (see [SystemModel.Words]). It
+// fails on more than 8 disks, or a disk of more than 64 bits.
 func NewSystemModel(sys *model.System, symmetry bool) (*SystemModel, error) {
 	m := &SystemModel{sys: sys, symmetry: symmetry}
 	if err := m.l.init(sys); err != nil {
 		return nil, err
 	}
+	if m.l.words > 1 {
+		m.in = newIntern(m.l.words)
+	}
 	m.perms = [][]int{identity(len(sys.Config.Disks))}
 	if symmetry {
 		m.perms = diskPerms(sys.Config.Disks)
-		if len(m.perms) == 1 && sys.Config.Servers >= 2 && sys.Config.Servers <= fastServers {
+		if m.in == nil && len(m.perms) == 1 && sys.Config.Servers >= 2 && sys.Config.Servers <= fastServers {
 			m.fast = newFastSym(&m.l)
 		}
 	}
@@ -124,6 +131,9 @@ func (m *SystemModel) NewWorker() Worker {
 	m.mu.Lock()
 	m.workers = append(m.workers, w)
 	m.mu.Unlock()
+	if m.in != nil {
+		return &wideWorker{sysWorker: w}
+	}
 	return w
 }
 
@@ -133,7 +143,7 @@ func (m *SystemModel) Key(st *model.State) uint64 { return m.canon(st) }
 // State unpacks a stored key.
 func (m *SystemModel) State(k uint64) model.State {
 	var st model.State
-	m.l.unpack(k, &st)
+	m.unpack(k, &st)
 	return st
 }
 
@@ -303,7 +313,12 @@ type layout struct {
 	mask                     [maxDisks]uint64
 	total                    int
 	tmpl                     model.State
-	argKind                  []model.ArgKind
+	// A state of more than 64 bits takes words words: disk d's fields at
+	// bit base[d] of word[d], the power switches at the bottom of word 0
+	// (see wide.go). Otherwise words is 1 and word is all 0.
+	words   int
+	word    [maxDisks]uint8
+	argKind []model.ArgKind
 
 	// work codes: opBase[op] + (step*len(origins)+origin index)*nargs + arg
 	work     []work
@@ -418,8 +433,11 @@ func (l *layout) init(sys *model.System) error {
 		off += w
 	}
 	l.total = off
-	if off > 64 {
-		return fmt.Errorf("check: a state of this configuration takes %d bits; at most 64 are supported (use fewer servers or disks, or bound snapshots, backups and size steps)", off)
+	l.words = 1
+	if off > 64 || forceWide {
+		if err := l.placeWide(); err != nil {
+			return err
+		}
 	}
 	l.tmpl = sys.Init()[0]
 	return nil
@@ -673,6 +691,13 @@ var scratch = sync.Pool{New: func() any { return new(model.State) }}
 // canon returns the key of st's class: the smallest over the disk
 // permutations of the server-sorted state.
 func (m *SystemModel) canon(st *model.State) uint64 {
+	if m.in != nil {
+		t := scratch.Get().(*model.State)
+		var k wkey
+		m.canonWide(st, t, &k)
+		scratch.Put(t)
+		return m.in.add(&k)
+	}
 	if !m.symmetry {
 		return m.l.pack(st)
 	}
@@ -707,14 +732,25 @@ func (m *SystemModel) orbit(st *model.State) (uint64, bool) {
 	if m.fast != nil {
 		return m.fast.orbit(&m.l, m.l.pack(st)), true
 	}
-	key := m.l.pack(st)
 	fix := 0
 	t := scratch.Get().(*model.State)
-	for _, p := range m.perms {
-		m.l.permuteInto(t, st, p)
-		m.l.serverCanon(t)
-		if m.l.pack(t) == key {
-			fix++
+	if m.in != nil {
+		key := m.l.packWide(st)
+		for _, p := range m.perms {
+			m.l.permuteInto(t, st, p)
+			m.l.serverCanon(t)
+			if m.l.packWide(t) == key {
+				fix++
+			}
+		}
+	} else {
+		key := m.l.pack(st)
+		for _, p := range m.perms {
+			m.l.permuteInto(t, st, p)
+			m.l.serverCanon(t)
+			if m.l.pack(t) == key {
+				fix++
+			}
 		}
 	}
 	scratch.Put(t)
