@@ -24,12 +24,15 @@ import (
 	"github.com/evsim/evsim/model"
 )
 
-// isRandom reports whether args ask for random checking (-random or
-// -random=true before the first non-flag argument).
+// isRandom reports whether args ask for random checking: -random or
+// -random=true among them (before a "--").
 func isRandom(args []string) bool {
 	for _, a := range args {
-		if a == "--" || !strings.HasPrefix(a, "-") {
+		if a == "--" {
 			return false
+		}
+		if !strings.HasPrefix(a, "-") {
+			continue
 		}
 		name, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
 		if name == "random" {
