@@ -156,7 +156,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.format, "format", "text", "report format: text or json")
 	fs.StringVar(&o.junit, "junit", "", "also write a JUnit XML `file`, one test case per property")
 	disks := fs.String("disks", formatDisks(def.Disks), disksHelp)
-	fs.IntVar(&o.servers, "servers", def.Servers, "number of servers (0 to 32; with the disks, a state must fit in 64 bits)")
+	fs.IntVar(&o.servers, "servers", def.Servers, "number of servers (0 to 32; a state of more than 64 bits takes several words and more memory)")
 	fs.IntVar(&o.snapshots, "snapshots", def.Bounds.Snapshots, "most snapshots per disk (0: up to 255)")
 	fs.IntVar(&o.backups, "backups", def.Bounds.Backups, "most backups per disk (0: up to 255)")
 	fs.IntVar(&o.sizeSteps, "size-steps", def.Bounds.SizeSteps, "most size steps away from a disk's size at creation (0: no bound)")
