@@ -140,7 +140,9 @@ func Campaign(spec *model.Spec, cfg model.Config, opt CampaignOptions) (*Campaig
 		})
 	}
 	watchDone := make(chan struct{})
+	interrupt := opt.Stop // nil: never
 	go func() {
+		interrupt := interrupt
 		tick := time.NewTicker(time.Second)
 		defer tick.Stop()
 		for {
@@ -150,9 +152,9 @@ func Campaign(spec *model.Spec, cfg model.Config, opt CampaignOptions) (*Campaig
 			case <-deadline:
 				halt("time")
 				deadline = nil
-			case <-opt.Stop:
+			case <-interrupt:
 				halt("interrupt")
-				opt.Stop = nil
+				interrupt = nil
 			case <-tick.C:
 				if opt.Progress != nil {
 					opt.Progress(CampaignProgress{Sequences: int(seqs.Load()), Steps: int(steps.Load()), Elapsed: time.Since(start)})
@@ -169,6 +171,9 @@ func Campaign(spec *model.Spec, cfg model.Config, opt CampaignOptions) (*Campaig
 			for {
 				select {
 				case <-stopCh:
+					return
+				case <-interrupt:
+					halt("interrupt")
 					return
 				default:
 				}
