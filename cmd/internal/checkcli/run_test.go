@@ -234,7 +234,7 @@ func TestBadInput(t *testing.T) {
 		{"missing spec", []string{"-spec", filepath.Join(dir, "none.yaml")}, "none.yaml"},
 		{"bad spec", []string{"-spec", bad, "-junit", junit}, "bad.yaml:"},
 		{"stray argument", []string{"extra"}, "unexpected argument"},
-		{"too wide", []string{"-servers", "20"}, "64"},
+		{"too wide", []string{"-servers", "32", "-snapshots", "0", "-backups", "0", "-size-steps", "0"}, "at most 64"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
