@@ -7,7 +7,9 @@
 // [Explore] searches any [Model]: initial states, and per state (through a
 // [Worker]) the successors of its enabled actions in a stable order and
 // the properties the state and its transitions violate or witness. States
-// are packed into one uint64 each. The package's tests drive it with tiny
+// are packed into one uint64 each; a [SystemModel] whose states take more
+// than 64 bits packs them into several words and hands the explorer an id
+// per distinct wide key (see [SystemModel.Words]). The package's tests drive it with tiny
 // hand-built graphs; [SystemModel] adapts a bounded [github.com/evsim/evsim/model.System],
 // and [Check] runs the whole check of one and returns a [Report].
 //
@@ -25,7 +27,12 @@
 //
 // The store keeps each state's key (8 bytes) in discovery order and an
 // open-addressing table of 4-byte entries between half and three quarters
-// full: 13 to 16 bytes per state. An entry holds a state's index and, in
+// full: 13 to 16 bytes per state. A wide state (more than 64 bits: three
+// disks on four servers, a disk on twenty-four) also keeps its words in
+// an intern table of its own, sharded by hash with a lock per shard: about
+// 25 + 8·words bytes per state in all, counted against [Options.MaxMemory].
+// The ids depend on the order the workers meet the keys, but nothing the
+// explorer reports depends on the ids. An entry holds a state's index and, in
 // the bits the indices leave free, a fingerprint of its key's hash, so
 // that a probe rarely reads a key that is not the one looked up. The search stops cleanly, with the
 // counts so far, at [Options.MaxStates] or when the store would exceed

@@ -139,7 +139,7 @@ type Result struct {
 	Violations  []Violation
 	Witnessed   uint64 // bit p: Sometimes property p was witnessed
 	Elapsed     time.Duration
-	Bytes       int64 // memory the state store holds
+	Bytes       int64 // memory the state store holds, with the model's per-state memory (wide states)
 	PeakBytes   int64 // store plus the largest level's pending successors
 
 	model  Model
@@ -213,6 +213,12 @@ func Explore(m Model, opt Options) (*Result, error) {
 			*f = v
 		}
 	}
+	// A model that holds memory per state (the intern table of wide
+	// states) counts against the budget too.
+	modelBytes := func() int64 { return 0 }
+	if mb, ok := m.(interface{ Bytes() int64 }); ok {
+		modelBytes = mb.Bytes
+	}
 	limit := func() (Stop, bool) {
 		if s.n >= maxStates {
 			return Capacity, true
@@ -220,7 +226,7 @@ func Explore(m Model, opt Options) (*Result, error) {
 		if opt.MaxStates > 0 && s.n >= opt.MaxStates {
 			return MaxStates, true
 		}
-		if opt.MaxMemory > 0 && s.bytesAfterAdd() > opt.MaxMemory || closed(opt.OverBudget) {
+		if opt.MaxMemory > 0 && s.bytesAfterAdd()+modelBytes() > opt.MaxMemory || closed(opt.OverBudget) {
 			return MaxMemory, true
 		}
 		return Complete, false
@@ -292,7 +298,8 @@ func Explore(m Model, opt Options) (*Result, error) {
 		// store leaves; if they do not, the level is given up whole.
 		var pendingBytes atomic.Int64
 		var overflow atomic.Bool
-		room := opt.MaxMemory - s.bytes()
+		levelModel := modelBytes()
+		room := opt.MaxMemory - s.bytes() - levelModel
 		for w := range ws {
 			wg.Add(1)
 			go func(w Worker) {
@@ -351,7 +358,7 @@ func Explore(m Model, opt Options) (*Result, error) {
 					out.cands = s.appendMissing(out.cands, batch)
 					batch = batch[:0]
 					expanded.Add(int64(b - a))
-					if opt.MaxMemory > 0 && pendingBytes.Add(int64(cap(out.cands))*8) > room {
+					if opt.MaxMemory > 0 && pendingBytes.Add(int64(cap(out.cands))*8)+modelBytes()-levelModel > room {
 						overflow.Store(true)
 						return
 					}
@@ -374,14 +381,14 @@ func Explore(m Model, opt Options) (*Result, error) {
 			}
 			pending += int64(cap(o.cands)) * 8
 		}
-		r.PeakBytes = max(r.PeakBytes, s.bytes()+pending)
+		r.PeakBytes = max(r.PeakBytes, s.bytes()+pending+modelBytes())
 		// In parallel when every candidate would fit within the limits.
 		m := 0
 		for c := range outs {
 			m += len(outs[c].cands)
 		}
-		if m >= parallelInsert && fits(s, opt, m, pending, workers) {
-			r.PeakBytes = max(r.PeakBytes, s.bytes()+pending+levelBytes(s, m, workers)+grownBytes(s, m))
+		if m >= parallelInsert && fits(s, opt, m, pending+modelBytes(), workers) {
+			r.PeakBytes = max(r.PeakBytes, s.bytes()+pending+modelBytes()+levelBytes(s, m, workers)+grownBytes(s, m))
 			s.insertLevel(outs, workers)
 			stored.Store(int64(s.n))
 			r.levels = append(r.levels, uint32(s.n))
@@ -409,7 +416,7 @@ func Explore(m Model, opt Options) (*Result, error) {
 	}
 	r.Depth = len(r.levels) - 2
 	r.States = s.n
-	r.Bytes = s.bytes()
+	r.Bytes = s.bytes() + modelBytes()
 	r.PeakBytes = max(r.PeakBytes, r.Bytes)
 	for _, f := range first {
 		if f.Prop >= 0 {

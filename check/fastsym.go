@@ -15,7 +15,7 @@ type fastSym struct {
 	perms   [][]uint8  // perms[p][old server] = new server; perms[0] is the identity
 	setPerm [][]uint32 // per permutation: a server set mapped
 	work    [][]uint32 // per permutation: a work code mapped
-	attSh   [model.MaxDisks]uint
+	attSh   [maxDisks]uint
 	wWork   uint
 
 	// The image that is smallest, and the size of the orbit, depend only

@@ -70,10 +70,11 @@ func (w *sysWorker) Visit(key uint64, v *Visit) {
 		}
 	}
 	ctx := uint64(st.PowerOn) | snaps<<32
-	var spans [model.MaxDisks]uint64
+	var spans, locals [maxDisks]uint64
 	var missing uint32
 	for d := 0; d < l.nd; d++ {
-		mk := memoKey{(key >> l.base[d]) & l.diskMask(d), ctx | uint64(d)<<40}
+		locals[d] = (key >> l.base[d]) & l.diskMask(d)
+		mk := memoKey{locals[d], ctx | uint64(d)<<40}
 		if sp, ok := w.memo.get(mk); ok {
 			spans[d] = sp
 		} else {
@@ -81,7 +82,7 @@ func (w *sysWorker) Visit(key uint64, v *Visit) {
 		}
 	}
 	if missing != 0 {
-		w.fill(key, ctx, missing, &spans)
+		w.fill(&locals, ctx, missing, &spans)
 	}
 	// With symmetry tables, a successor's signature is the state's with
 	// one disk's part replaced, or one power bit flipped.
@@ -179,11 +180,12 @@ func (w *sysWorker) canonKey(k uint64) uint64 {
 		return w.m.fast.canon(w.l, k)
 	}
 	w.l.unpack(k, &w.next)
-	return w.m.canon(&w.next)
+	return w.m.canonWith(&w.next, &w.canonBuf)
 }
 
 // fill computes the lists of the disks in missing.
-func (w *sysWorker) fill(key uint64, ctx uint64, missing uint32, spans *[model.MaxDisks]uint64) {
+// locals holds each disk's bits of the state's key.
+func (w *sysWorker) fill(locals *[maxDisks]uint64, ctx uint64, missing uint32, spans *[maxDisks]uint64) {
 	m := w.m
 	sys := m.sys
 	l := &m.l
@@ -226,11 +228,11 @@ func (w *sysWorker) fill(key uint64, ctx uint64, missing uint32, spans *[model.M
 			w.hot = append(w.hot, h)
 		}
 		if m.rank != nil {
-			w.rankList(d, (key>>l.base[d])&l.diskMask(d), ctx, start)
+			w.rankList(d, locals[d], ctx, start)
 		}
 		sp := uint64(start)<<16 | uint64(len(w.arena)-start)
 		spans[d] = sp
-		if w.memo.add(memoKey{(key >> l.base[d]) & l.diskMask(d), ctx | uint64(d)<<40}, sp) {
+		if w.memo.add(memoKey{locals[d], ctx | uint64(d)<<40}, sp) {
 			w.arenaKept = len(w.arena)
 		}
 	}

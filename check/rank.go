@@ -132,10 +132,11 @@ func (w *sysWorker) rankState(t *rankTables, key uint64, rk *[maxRankTargets]int
 		}
 	}
 	ctx := power | snaps<<32
-	var spans [model.MaxDisks]uint64
+	var spans, locals [maxDisks]uint64
 	var missing uint32
 	for d := 0; d < l.nd; d++ {
-		mk := memoKey{(key >> l.base[d]) & l.diskMask(d), ctx | uint64(d)<<40}
+		locals[d] = (key >> l.base[d]) & l.diskMask(d)
+		mk := memoKey{locals[d], ctx | uint64(d)<<40}
 		if sp, ok := w.memo.get(mk); ok {
 			spans[d] = sp
 		} else {
@@ -144,7 +145,7 @@ func (w *sysWorker) rankState(t *rankTables, key uint64, rk *[maxRankTargets]int
 	}
 	if missing != 0 {
 		l.unpack(key, &w.st)
-		w.fill(key, ctx, missing, &spans)
+		w.fill(&locals, ctx, missing, &spans)
 	}
 	for d := 0; d < l.nd && need != 0; d++ {
 		// A disk already at its target on every needed one cannot lower
@@ -494,7 +495,7 @@ func (w *sysWorker) rankList(d int, local, ctx uint64, start int) {
 // rankVisit notes key as stuck when, for some target it is outside of, no
 // action of a disk lowers that disk's distance, so that no successor but
 // perhaps a power action's has a smaller rank. spans are key's lists.
-func (w *sysWorker) rankVisit(key uint64, spans *[model.MaxDisks]uint64) {
+func (w *sysWorker) rankVisit(key uint64, spans *[maxDisks]uint64) {
 	t := w.m.rank
 	l := w.l
 	var rk [maxRankTargets]int

@@ -171,7 +171,11 @@ func Check(sys *model.System, cfg Config) (*Report, error) {
 	start := time.Now()
 	// The graph rules' targets, so that the search notes the states the
 	// ranks do not settle (see rank.go).
-	m.rank = newRankTables(m, graphTargets(m))
+	// A state wider than one word is searched by other workers, which
+	// note nothing: the exact way decides there.
+	if m.in == nil {
+		m.rank = newRankTables(m, graphTargets(m))
+	}
 	res, err := Explore(m, cfg.Options)
 	if err != nil {
 		return nil, err
@@ -377,11 +381,19 @@ func graphRules(m *SystemModel, res *Result, verdict map[string]string, viol map
 			return 0, false, nil
 		}
 		target := NewBitset(n)
+		var st model.State
 		for i := 0; i < n; i++ {
 			key := res.Key(uint32(i))
+			if m.in != nil {
+				m.unpack(key, &st)
+			}
 			all := true
 			for d := 0; d < l.nd && all; d++ {
-				all = targets[ti](l, (key>>l.base[d])&l.mask[d])
+				bits := (key >> l.base[d]) & l.mask[d]
+				if m.in != nil {
+					bits = l.packDisk(d, &st.Disks[d])
+				}
+				all = targets[ti](l, bits)
 			}
 			if all {
 				target.Add(uint32(i))
@@ -640,7 +652,7 @@ func project(m *SystemModel, res *Result) *local {
 	var acts []model.Action
 	sys := m.sys
 	for i := 0; i < res.States; i++ {
-		m.l.unpack(res.Key(uint32(i)), &st)
+		m.unpack(res.Key(uint32(i)), &st)
 		acts = sys.Actions(&st, acts[:0])
 		for _, a := range acts {
 			if a.Disk == model.NoArg {
@@ -699,7 +711,7 @@ func (loc *local) firstState(m *SystemModel, res *Result, set []int32) uint32 {
 	}
 	var st model.State
 	for i := 0; i < res.States; i++ {
-		m.l.unpack(res.Key(uint32(i)), &st)
+		m.unpack(res.Key(uint32(i)), &st)
 		for d := 0; d < int(st.NDisks); d++ {
 			k := m.localKey(d, m.l.packDisk(d, &st.Disks[d]), class[m.sys.Config.Disks[d]])
 			if id, ok := loc.ids[k]; ok && want[id] {

@@ -23,10 +23,11 @@ func (w *sysWorker) Successors(key uint64, dst []uint64) []uint64 {
 		}
 	}
 	ctx := power | snaps<<32
-	var spans [model.MaxDisks]uint64
+	var spans, locals [maxDisks]uint64
 	var missing uint32
 	for d := 0; d < l.nd; d++ {
-		mk := memoKey{(key >> l.base[d]) & l.diskMask(d), ctx | uint64(d)<<40}
+		locals[d] = (key >> l.base[d]) & l.diskMask(d)
+		mk := memoKey{locals[d], ctx | uint64(d)<<40}
 		if sp, ok := w.memo.get(mk); ok {
 			spans[d] = sp
 		} else {
@@ -35,7 +36,7 @@ func (w *sysWorker) Successors(key uint64, dst []uint64) []uint64 {
 	}
 	if missing != 0 {
 		l.unpack(key, &w.st)
-		w.fill(key, ctx, missing, &spans)
+		w.fill(&locals, ctx, missing, &spans)
 	}
 	fast := m.fast
 	if fast != nil && fast.best == nil {

@@ -9,6 +9,11 @@ import (
 	"github.com/evsim/evsim/model"
 )
 
+// maxDisks is the most disks an exhaustive search takes: the successor
+// cache and the symmetry tables keep a set of disks in a byte or a word.
+// Random sequences (package random) take up to [model.MaxDisks].
+const maxDisks = 8
+
 // LabelOperator marks an edge whose action the operator (customer service)
 // takes; the customer takes every other action, power switching included.
 const LabelOperator uint8 = 1
@@ -51,10 +56,14 @@ type SystemModel struct {
 	// rank, if set before the search, holds the disks' distances to the
 	// graph rules' targets: see rank.go.
 	rank *rankTables
+	// in interns the keys of a state of more than 64 bits (see wide.go);
+	// nil when a state fits into one word.
+	in *intern
 }
 
-// NewSystemModel returns the model of sys. It fails when a state of sys does
-// not fit into 64 bits.
+// NewSystemModel returns the model of sys. A state that fits into 64 bits
+// is its own key; a wider one is interned (see [SystemModel.Words]). It
+// fails on more than 8 disks, or a disk of more than 64 bits.
 func NewSystemModel(sys *model.System, symmetry bool) (*SystemModel, error) {
 	return newSystemModel(sys, symmetry, sys.Properties())
 }
@@ -66,10 +75,13 @@ func newSystemModel(sys *model.System, symmetry bool, props []model.Property) (*
 	if err := m.l.init(sys); err != nil {
 		return nil, err
 	}
+	if m.l.words > 1 {
+		m.in = newIntern(m.l.words)
+	}
 	m.perms = [][]int{identity(len(sys.Config.Disks))}
 	if symmetry {
 		m.perms = diskPerms(sys.Config.Disks)
-		if len(m.perms) == 1 && sys.Config.Servers >= 2 && sys.Config.Servers <= fastServers {
+		if m.in == nil && len(m.perms) == 1 && sys.Config.Servers >= 2 && sys.Config.Servers <= fastServers {
 			m.fast = newFastSym(&m.l)
 		}
 		// With one server and no interchangeable disks, every class has
@@ -143,6 +155,9 @@ func (m *SystemModel) NewWorker() Worker {
 	m.mu.Lock()
 	m.workers = append(m.workers, w)
 	m.mu.Unlock()
+	if m.in != nil {
+		return &wideWorker{sysWorker: w}
+	}
 	return w
 }
 
@@ -152,13 +167,14 @@ func (m *SystemModel) Key(st *model.State) uint64 { return m.canon(st) }
 // State unpacks a stored key.
 func (m *SystemModel) State(k uint64) model.State {
 	var st model.State
-	m.l.unpack(k, &st)
+	m.unpack(k, &st)
 	return st
 }
 
 type sysWorker struct {
 	m         *SystemModel
 	st, next  model.State
+	canonBuf  model.State // scratch of canonWith
 	acts      []model.Action
 	witnessed uint64
 	// statistics of first visits
@@ -317,13 +333,18 @@ type layout struct {
 	wWork, wBg, wSnap, wBack int
 	bgCode                   [256]uint8
 	bgOps                    []model.OpID
-	minSize                  [model.MaxDisks]uint32
-	wSize                    [model.MaxDisks]int
-	base                     [model.MaxDisks]uint
-	mask                     [model.MaxDisks]uint64
+	minSize                  [maxDisks]uint32
+	wSize                    [maxDisks]int
+	base                     [maxDisks]uint
+	mask                     [maxDisks]uint64
 	total                    int
 	tmpl                     model.State
-	argKind                  []model.ArgKind
+	// A state of more than 64 bits takes words words: disk d's fields at
+	// bit base[d] of word[d], the power switches at the bottom of word 0
+	// (see wide.go). Otherwise words is 1 and word is all 0.
+	words   int
+	word    [maxDisks]uint8
+	argKind []model.ArgKind
 
 	// work codes: opBase[op] + (step*len(origins)+origin index)*nargs + arg
 	work     []work
@@ -351,6 +372,9 @@ func width(values uint64) int {
 func (l *layout) init(sys *model.System) error {
 	cfg := sys.Config
 	spec := sys.Spec
+	if len(cfg.Disks) > maxDisks {
+		return fmt.Errorf("check: %d disks; exhaustive search takes at most %d (random sequences take up to %d)", len(cfg.Disks), maxDisks, model.MaxDisks)
+	}
 	l.nd, l.ns = len(cfg.Disks), cfg.Servers
 	l.nStatus, l.nOps = len(spec.Statuses), len(spec.Ops)
 	for i := 0; i < l.nStatus+2; i++ {
@@ -435,8 +459,11 @@ func (l *layout) init(sys *model.System) error {
 		off += w
 	}
 	l.total = off
-	if off > 64 {
-		return fmt.Errorf("check: a state of this configuration takes %d bits; at most 64 are supported (use fewer servers or disks, or bound snapshots, backups and size steps)", off)
+	l.words = 1
+	if off > 64 || forceWide {
+		if err := l.placeWide(); err != nil {
+			return err
+		}
 	}
 	l.tmpl = sys.Init()[0]
 	return nil
@@ -511,7 +538,7 @@ func field(v uint64, sh *int, w int) uint64 {
 }
 
 func (l *layout) unpack(key uint64, st *model.State) {
-	*st = l.tmpl
+	l.reset(st)
 	st.PowerOn = uint32(key & (1<<uint(l.ns) - 1))
 	for d := 0; d < l.nd; d++ {
 		v := key >> l.base[d]
@@ -533,6 +560,18 @@ func (l *layout) unpack(key uint64, st *model.State) {
 		k.Attached = uint32(field(v, &sh, l.ns))
 		k.Size = uint32(field(v, &sh, l.wSize[d])) + l.minSize[d]
 	}
+}
+
+// reset sets st to the template. A state of this layout already has the
+// template beyond its disks, so only those are copied: a [model.State]
+// holds room for [model.MaxDisks] disks.
+func (l *layout) reset(st *model.State) {
+	if st.NDisks != l.tmpl.NDisks || st.NServers != l.tmpl.NServers || st.Disks[l.nd] != l.tmpl.Disks[l.nd] {
+		*st = l.tmpl
+		return
+	}
+	st.PowerOn = l.tmpl.PowerOn
+	copy(st.Disks[:l.nd], l.tmpl.Disks[:l.nd])
 }
 
 func identity(n int) []int {
@@ -655,9 +694,13 @@ func (l *layout) serverCanon(st *model.State) {
 	}
 }
 
-// permuteDisks returns st with disk i moved to slot p[i].
-func (l *layout) permuteDisks(st *model.State, p []int) model.State {
-	t := *st
+// permuteInto sets t, a state of this layout, to st with disk i moved to
+// slot p[i]. It copies only the disks of the layout.
+func (l *layout) permuteInto(t, st *model.State, p []int) {
+	if t.NDisks != l.tmpl.NDisks || t.NServers != l.tmpl.NServers || t.Disks[l.nd] != l.tmpl.Disks[l.nd] {
+		*t = l.tmpl
+	}
+	t.PowerOn = st.PowerOn
 	for i := 0; i < l.nd; i++ {
 		k := st.Disks[i]
 		if l.snapshotArg(&k) && int(k.Arg) < l.nd {
@@ -665,25 +708,40 @@ func (l *layout) permuteDisks(st *model.State, p []int) model.State {
 		}
 		t.Disks[p[i]] = k
 	}
-	return t
 }
+
+// scratch holds states for canon, which would otherwise copy whole
+// [model.State] values (room for [model.MaxDisks] disks) per image.
+var scratch = sync.Pool{New: func() any { return new(model.State) }}
 
 // canon returns the key of st's class: the smallest over the disk
 // permutations of the server-sorted state.
 func (m *SystemModel) canon(st *model.State) uint64 {
+	if m.in != nil {
+		t := scratch.Get().(*model.State)
+		var k wkey
+		m.canonWide(st, t, &k)
+		scratch.Put(t)
+		return m.in.add(&k)
+	}
 	if !m.symmetry {
 		return m.l.pack(st)
 	}
 	if m.fast != nil {
 		return m.fast.canon(&m.l, m.l.pack(st))
 	}
-	t := *st
-	m.l.serverCanon(&t)
-	best := m.l.pack(&t)
-	for _, p := range m.perms[1:] {
-		t := m.l.permuteDisks(st, p)
-		m.l.serverCanon(&t)
-		if k := m.l.pack(&t); k < best {
+	t := scratch.Get().(*model.State)
+	defer scratch.Put(t)
+	return m.canonWith(st, t)
+}
+
+// canonWith is canon with t as scratch space.
+func (m *SystemModel) canonWith(st, t *model.State) uint64 {
+	var best uint64
+	for i, p := range m.perms {
+		m.l.permuteInto(t, st, p)
+		m.l.serverCanon(t)
+		if k := m.l.pack(t); i == 0 || k < best {
 			best = k
 		}
 	}
@@ -700,15 +758,28 @@ func (m *SystemModel) orbit(st *model.State) (uint64, bool) {
 	if m.fast != nil {
 		return m.fast.orbit(&m.l, m.l.pack(st)), true
 	}
-	key := m.l.pack(st)
 	fix := 0
-	for _, p := range m.perms {
-		t := m.l.permuteDisks(st, p)
-		m.l.serverCanon(&t)
-		if m.l.pack(&t) == key {
-			fix++
+	t := scratch.Get().(*model.State)
+	if m.in != nil {
+		key := m.l.packWide(st)
+		for _, p := range m.perms {
+			m.l.permuteInto(t, st, p)
+			m.l.serverCanon(t)
+			if m.l.packWide(t) == key {
+				fix++
+			}
+		}
+	} else {
+		key := m.l.pack(st)
+		for _, p := range m.perms {
+			m.l.permuteInto(t, st, p)
+			m.l.serverCanon(t)
+			if m.l.pack(t) == key {
+				fix++
+			}
 		}
 	}
+	scratch.Put(t)
 	// Servers: ns! / prod(m_i!) labellings, m_i the multiplicities of
 	// equal signatures; built as a product of binomials.
 	var sig [model.MaxServers]uint64

@@ -392,10 +392,21 @@ func TestIncomplete(t *testing.T) {
 }
 
 func TestTooManyBits(t *testing.T) {
+	// 32 servers and no bound on snapshots, backups or sizes: one disk
+	// takes more than 64 bits.
 	cfg := model.DefaultConfig()
-	cfg.Servers = 20
-	if _, err := NewSystemModel(mustSys(t, model.Default(), cfg), true); err == nil || !strings.Contains(err.Error(), "64") {
+	cfg.Servers = 32
+	cfg.Bounds = model.Bounds{}
+	if _, err := NewSystemModel(mustSys(t, model.Default(), cfg), true); err == nil || !strings.Contains(err.Error(), "at most 64") {
 		t.Errorf("got %v, want an error about 64 bits", err)
+	}
+	cfg = model.DefaultConfig()
+	cfg.Disks = make([]model.DiskConfig, 9)
+	for i := range cfg.Disks {
+		cfg.Disks[i] = model.DiskConfig{Size: 10}
+	}
+	if _, err := NewSystemModel(mustSys(t, model.Default(), cfg), true); err == nil || !strings.Contains(err.Error(), "at most 8") {
+		t.Errorf("got %v, want an error about 8 disks", err)
 	}
 }
 

@@ -179,7 +179,8 @@ func (c *Codec) Decode(src []byte) (State, error) {
 		return State{}, errors.New("model: encoded state has the wrong length")
 	}
 	s := c.sys
-	st := s.Init()[0]
+	var st State
+	s.initState(&st)
 	r := bitReader{src: src}
 	st.PowerOn = uint32(r.get(s.Config.Servers))
 	for d := range s.Config.Disks {

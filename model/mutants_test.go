@@ -66,10 +66,14 @@ func naiveSearch(t *testing.T, sys *System, want string, limit int) map[string]b
 	codec := sys.NewCodec()
 	init := sys.Init()[0]
 	seen := map[string]bool{codec.Key(&init): true}
-	queue := []State{init}
+	// The queue holds packed states: a State has room for MaxDisks disks.
+	queue := []string{codec.Key(&init)}
 	var buf []Action
 	for len(queue) > 0 && len(seen) < limit && (want == "" || !found[want]) {
-		cur := queue[0]
+		cur, err := codec.Decode([]byte(queue[0]))
+		if err != nil {
+			t.Fatal(err)
+		}
 		queue = queue[1:]
 		buf = sys.Actions(&cur, buf[:0])
 		for d := 0; d < int(cur.NDisks); d++ {
@@ -102,7 +106,7 @@ func naiveSearch(t *testing.T, sys *System, want string, limit int) map[string]b
 			}
 			if k := codec.Key(&next); !seen[k] {
 				seen[k] = true
-				queue = append(queue, next)
+				queue = append(queue, k)
 			}
 		}
 	}

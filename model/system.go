@@ -9,7 +9,7 @@ import (
 
 const (
 	// MaxDisks is the largest number of disks a bounded system may have.
-	MaxDisks = 8
+	MaxDisks = 64
 	// MaxServers is the largest number of servers a bounded system may have.
 	MaxServers = 32
 	// NoArg marks an action without an argument.
@@ -169,17 +169,21 @@ func NewSystem(spec *Spec, cfg Config) (*System, error) {
 // and every server powered on.
 func (s *System) Init() []State {
 	var st State
+	s.initState(&st)
+	return []State{st}
+}
+
+// initState sets st to the initial state without allocating.
+func (s *System) initState(st *State) {
 	st.NDisks = uint8(len(s.Config.Disks))
 	st.NServers = uint8(s.Config.Servers)
 	st.PowerOn = uint32(uint64(1)<<uint(s.Config.Servers) - 1)
 	for i := range st.Disks {
 		st.Disks[i] = Disk{Status: NoDisk, Op: NoOp, Bg: NoOp}
 	}
-	for i, d := range s.Config.Disks {
+	for i := range s.Config.Disks {
 		st.Disks[i] = s.emptyDisk(i, NoDisk)
-		_ = d
 	}
-	return []State{st}
 }
 
 func (s *System) emptyDisk(i int, status StatusID) Disk {

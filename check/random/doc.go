@@ -65,6 +65,16 @@
 // each must still break its property on its mutant and break nothing on
 // the default spec.
 //
+// # Campaigns on any fleet
+//
+// [Campaign] runs sequences on a fleet of the caller's choice (up to
+// [github.com/evsim/evsim/model.MaxDisks] disks and 32 servers) in batches of
+// [BatchSize], each with a seed derived from the campaign's seed and its
+// number ([BatchSeed]), on several goroutines, under a time budget. The
+// batches are combined in order and the first failure in that order wins,
+// so the result does not depend on the number of workers. `check -random`
+// is built on it.
+//
 // # Comparing an implementation with the model
 //
 // With [Options].Target, every sequence is also applied to a fresh

@@ -93,6 +93,18 @@ type Coverage struct {
 	MaxSize        [model.MaxDisks]uint32
 	MaxSnapshots   [model.MaxDisks]int
 	MaxBackups     [model.MaxDisks]int
+
+	// Counts, for reports: StatusSteps[i] is the number of steps after
+	// which some disk had status i of the spec (the last entry: some disk
+	// was deleted); OpStarted, OpSucceeded and OpFailed count the steps
+	// that started, completed or failed each operation of the spec
+	// (background ones included); PowerOff and PowerOn the power switches.
+	StatusSteps                      []uint64
+	OpStarted, OpSucceeded, OpFailed []uint64
+	PowerOff, PowerOn                uint64
+	// Witnessed names the possible properties some step witnessed, in
+	// the order of [model.System.Properties].
+	Witnessed []string
 }
 
 // Result is the outcome of a run of random sequences.
@@ -125,6 +137,9 @@ type Runner struct {
 	weights Weights
 	opt     Options
 	checks  []propCheck
+	// possible are the possible properties, witnessed (or not) by the
+	// steps: recorded in [Coverage].Witnessed.
+	possible []model.Property
 
 	// Bookkeeping of one run of the gopter property.
 	sequences  int
@@ -142,6 +157,11 @@ type coverage struct {
 	maxSize  [model.MaxDisks]uint32
 	maxSnap  [model.MaxDisks]int
 	maxBack  [model.MaxDisks]int
+
+	statusSteps                 []uint64
+	started2, succeeded, failed []uint64
+	powerOff, powerOn           uint64
+	witnessed                   map[string]bool
 }
 
 // New returns a runner of setup with spec. It fails on a configuration the
@@ -177,6 +197,9 @@ func New(spec *model.Spec, setup Setup, opt Options) (*Runner, error) {
 		want[n] = true
 	}
 	for _, p := range sys.Properties() {
+		if p.Kind == model.Possible && p.Witness != nil {
+			r.possible = append(r.possible, p)
+		}
 		if p.Kind != model.Invariant && p.Kind != model.StepRule {
 			continue
 		}
@@ -402,6 +425,11 @@ func (e *executor) apply(a model.Action) *stepResult {
 	e.trace = append(e.trace, a)
 	if e.r.found == nil {
 		e.r.cov.add(e.r.sys, a, &next)
+		for _, p := range e.r.possible {
+			if !e.r.cov.witnessed[p.Name] && p.Witness(e.r.sys, &from, a, &next) {
+				e.r.cov.witnessed[p.Name] = true
+			}
+		}
 	}
 	var v *Violation
 	if e.target != nil {
@@ -460,13 +488,37 @@ func (c *coverage) add(sys *model.System, a model.Action, st *model.State) {
 	if c.statuses == nil {
 		c.statuses = map[model.StatusID]bool{}
 		c.started = map[model.OpID]bool{}
+		c.witnessed = map[string]bool{}
+		n := len(sys.Spec.Ops)
+		c.statusSteps = make([]uint64, len(sys.Spec.Statuses)+1)
+		c.started2, c.succeeded, c.failed = make([]uint64, n), make([]uint64, n), make([]uint64, n)
 	}
 	c.steps++
-	if a.Kind == model.Start {
+	switch a.Kind {
+	case model.Start:
 		c.started[a.Op] = true
+		c.started2[a.Op]++
+	case model.Succeed, model.BgSucceed:
+		c.succeeded[a.Op]++
+	case model.Fail, model.BgFail:
+		c.failed[a.Op]++
+	case model.PowerOff:
+		c.powerOff++
+	case model.PowerOn:
+		c.powerOn++
 	}
+	var seen [4]uint64 // statuses met in this step: at most 256
+	nst := len(sys.Spec.Statuses)
 	for d := 0; d < int(st.NDisks); d++ {
 		k := &st.Disks[d]
+		i := int(k.Status)
+		if k.Status == model.Gone {
+			i = nst
+		}
+		if k.Status != model.NoDisk && i <= nst && seen[i>>6]&(1<<(i&63)) == 0 {
+			seen[i>>6] |= 1 << (i & 63)
+			c.statusSteps[i]++
+		}
 		if !k.Exists() {
 			continue
 		}
@@ -482,6 +534,18 @@ func (c *coverage) result(sys *model.System) Coverage {
 	out := Coverage{
 		Steps: c.steps, MaxAttachments: c.maxAtt, MaxSize: c.maxSize,
 		MaxSnapshots: c.maxSnap, MaxBackups: c.maxBack,
+		StatusSteps: c.statusSteps, OpStarted: c.started2, OpSucceeded: c.succeeded, OpFailed: c.failed,
+		PowerOff: c.powerOff, PowerOn: c.powerOn,
+	}
+	if out.StatusSteps == nil {
+		n := len(sys.Spec.Ops)
+		out.StatusSteps = make([]uint64, len(sys.Spec.Statuses)+1)
+		out.OpStarted, out.OpSucceeded, out.OpFailed = make([]uint64, n), make([]uint64, n), make([]uint64, n)
+	}
+	for _, p := range sys.Properties() {
+		if c.witnessed[p.Name] {
+			out.Witnessed = append(out.Witnessed, p.Name)
+		}
 	}
 	for i, s := range sys.Spec.Statuses {
 		if c.statuses[model.StatusID(i)] {

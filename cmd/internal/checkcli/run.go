@@ -52,6 +52,9 @@ type options struct {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	if isRandom(args) {
+		return runRandom(args, stdout, stderr)
+	}
 	o, err := parseFlags(args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return exitHolds
@@ -175,7 +178,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: check [flags]\n\nExplores every reachable state of a bounded fleet and checks the spec's properties.\nExit status: 0 every property holds, 1 a property is violated, 2 bad input, 3 incomplete.\n\nWith -docs PAGE.rst it compares the page's status table with the model's Table 1 instead:\nexit 0 when they agree, 1 on any difference (each printed as page:line:col), 2 when the page cannot be read.\n\nWith -history FILE it checks an observed status history of a fleet against the model instead:\nexit 0 when every pair of observations is explained, 1 on any violation, 2 when the history cannot be read.\n\nflags:\n")
+		fmt.Fprintf(stderr, "usage: check [flags]\n\nExplores every reachable state of a bounded fleet and checks the spec's properties.\nExit status: 0 every property holds, 1 a property is violated, 2 bad input, 3 incomplete.\n\nWith -docs PAGE.rst it compares the page's status table with the model's Table 1 instead:\nexit 0 when they agree, 1 on any difference (each printed as page:line:col), 2 when the page cannot be read.\n\nWith -random it runs random operation sequences on fleets of up to 64 disks instead (see check -random -h).\n\nWith -history FILE it checks an observed status history of a fleet against the model instead:\nexit 0 when every pair of observations is explained, 1 on any violation, 2 when the history cannot be read.\n\nflags:\n")
 		fs.PrintDefaults()
 	}
 	def := model.DefaultConfig()
@@ -183,7 +186,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.format, "format", "text", "report format: text or json")
 	fs.StringVar(&o.junit, "junit", "", "also write a JUnit XML `file`, one test case per property")
 	disks := fs.String("disks", formatDisks(def.Disks), disksHelp)
-	fs.IntVar(&o.servers, "servers", def.Servers, "number of servers (0 to 32; with the disks, a state must fit in 64 bits)")
+	fs.IntVar(&o.servers, "servers", def.Servers, "number of servers (0 to 32; a state of more than 64 bits takes several words and more memory)")
 	fs.IntVar(&o.snapshots, "snapshots", def.Bounds.Snapshots, "most snapshots per disk (0: up to 255)")
 	fs.IntVar(&o.backups, "backups", def.Bounds.Backups, "most backups per disk (0: up to 255)")
 	fs.IntVar(&o.sizeSteps, "size-steps", def.Bounds.SizeSteps, "most size steps away from a disk's size at creation (0: no bound)")
@@ -195,6 +198,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	mem := fs.String("max-memory", "4GiB", "memory the state store and graph may use: bytes, or a number with KiB, MiB or GiB")
 	fs.BoolVar(&o.progress, "progress", true, "report progress on stderr every second: true or false")
 	pinFlags(fs, &o.pin)
+	fs.Bool("random", false, "run random operation sequences instead of an exhaustive search (see check -random -h)")
 	fs.StringVar(&o.docs, "docs", "", "instead of exploring, compare the status table of a documentation `page` (reStructuredText, the grid table of the EVS Disk Status page) with the model's Table 1: exit 1 on any difference")
 	historyFlags(fs, o)
 	if err := fs.Parse(args); err != nil {

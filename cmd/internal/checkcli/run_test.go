@@ -225,7 +225,8 @@ func TestBadInput(t *testing.T) {
 	}{
 		{"unknown disk kind", []string{"-disks", "data,floppy"}, `item 2 "floppy": unknown kind "floppy"`},
 		{"bad size", []string{"-disks", "data:big"}, `size "big"`},
-		{"too many disks", []string{"-disks", "9*data"}, "repeat count"},
+		{"too many disks", []string{"-disks", "65*data"}, "repeat count"},
+		{"too many disks to search", []string{"-disks", "9*data"}, "exhaustive search takes at most 8"},
 		{"bad format", []string{"-format", "xml"}, "want text or json"},
 		{"bad memory", []string{"-max-memory", "lots"}, "-max-memory"},
 		{"negative servers", []string{"-servers", "-1"}, "must not be negative"},
@@ -233,7 +234,7 @@ func TestBadInput(t *testing.T) {
 		{"missing spec", []string{"-spec", filepath.Join(dir, "none.yaml")}, "none.yaml"},
 		{"bad spec", []string{"-spec", bad, "-junit", junit}, "bad.yaml:"},
 		{"stray argument", []string{"extra"}, "unexpected argument"},
-		{"too wide", []string{"-servers", "20"}, "64"},
+		{"too wide", []string{"-servers", "32", "-snapshots", "0", "-backups", "0", "-size-steps", "0"}, "at most 64"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
