@@ -385,3 +385,13 @@ func (w *wideWorker) intern(k *wkey) uint64 {
 	}
 	return w.m.in.add(k)
 }
+
+// Successors implements [SuccWorker] for a wide model through Visit: the
+// one-word shortcut of [sysWorker.Successors] would read an interned id as
+// a state.
+func (w *wideWorker) Successors(id uint64, dst []uint64) []uint64 {
+	var v Visit
+	v.Succ = dst
+	w.Visit(id, &v)
+	return v.Succ
+}

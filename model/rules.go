@@ -365,7 +365,7 @@ func mixDisk(h uint64, k *Disk) uint64 {
 }
 
 func (k *stepKey) hash() uint64 {
-	h := (uint64(k.a.Kind) | uint64(k.a.Op)<<8 | uint64(k.a.Disk)<<16 | uint64(k.a.Arg)<<24 | uint64(k.snaps)<<32) * 0x94D049BB133111EB
+	h := ((uint64(k.a.Kind) | uint64(k.a.Op)<<8 | uint64(k.a.Disk)<<16 | uint64(k.a.Arg)<<24) ^ k.snaps*0xD6E8FEB86659FD93) * 0x94D049BB133111EB
 	h = mixDisk(h^uint64(k.power), &k.before)
 	h = mixDisk(h, &k.after)
 	return h ^ h>>29
@@ -404,17 +404,22 @@ func diskKey(st *State, d int) stepKey {
 type stepKey struct {
 	a             Action
 	power         uint32
-	snaps         uint8 // disks with a snapshot (the argument of a rollback)
+	snaps         uint64 // disks with a snapshot (the argument of a rollback)
 	before, after Disk
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(evalScratch) }}
 
-var diskIDs, serverIDs [MaxServers]string
+var (
+	diskIDs   [MaxDisks]string
+	serverIDs [MaxServers]string
+)
 
 func init() {
 	for i := range diskIDs {
 		diskIDs[i] = fmt.Sprintf("d%d", i)
+	}
+	for i := range serverIDs {
 		serverIDs[i] = fmt.Sprintf("s%d", i)
 	}
 }
