@@ -2,25 +2,26 @@ package checkcli
 
 import (
 	"encoding/json"
-	"encoding/xml"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/evsim/evsim/cmd/internal/cli"
 	"github.com/evsim/evsim/diagram/table1"
-	"github.com/evsim/evsim/internal/atomicfile"
 	"github.com/evsim/evsim/model"
 )
 
 // docsReport is the result of -docs: a page's Table 1 against the model's.
 type docsReport struct {
-	Page        string          `json:"page"`
-	Spec        string          `json:"spec"`
-	Result      string          `json:"result"` // agrees or differs
-	Rows        int             `json:"rows"`
-	Differences []docDifference `json:"differences"`
+	SchemaVersion int             `json:"schema_version"` // of docs/schemas/check-docs-report.schema.json
+	EvsimVersion  string          `json:"evsim_version"`
+	Page          string          `json:"page"`
+	Spec          string          `json:"spec"`
+	Result        string          `json:"result"` // agrees or differs
+	Rows          int             `json:"rows"`
+	Differences   []docDifference `json:"differences"`
 }
 
 type docDifference struct {
@@ -48,7 +49,7 @@ func runDocs(o *options, spec *model.Spec, specName string, stdout, stderr io.Wr
 		fmt.Fprintf(stderr, "check: -docs: %v\n", err)
 		return exitBadInput
 	}
-	rep := docsReport{Page: o.docs, Spec: specName, Result: "agrees", Rows: len(page.Rows), Differences: []docDifference{}}
+	rep := docsReport{SchemaVersion: reportSchemaVersion, EvsimVersion: cli.Version(), Page: o.docs, Spec: specName, Result: "agrees", Rows: len(page.Rows), Differences: []docDifference{}}
 	for _, d := range table1.Compare(page, spec.Table1()) {
 		rep.Differences = append(rep.Differences, docDifference{
 			Line: d.Line, Col: d.Col, Status: d.Status, Field: d.Field.String(), Kind: d.Kind.String(),
@@ -93,22 +94,6 @@ func runDocs(o *options, spec *model.Spec, specName string, stdout, stderr io.Wr
 // writeDocsJUnit writes one test case per status row of the page, failing
 // with the row's differences, and one for statuses the page lacks.
 func writeDocsJUnit(path string, page *table1.Table, rep *docsReport) error {
-	type failure struct {
-		Message string `xml:"message,attr"`
-		Text    string `xml:",chardata"`
-	}
-	type testcase struct {
-		Name      string   `xml:"name,attr"`
-		ClassName string   `xml:"classname,attr"`
-		Failure   *failure `xml:"failure,omitempty"`
-	}
-	type suite struct {
-		XMLName  xml.Name   `xml:"testsuite"`
-		Name     string     `xml:"name,attr"`
-		Tests    int        `xml:"tests,attr"`
-		Failures int        `xml:"failures,attr"`
-		Cases    []testcase `xml:"testcase"`
-	}
 	byStatus := map[string][]string{}
 	onPage := map[string]bool{}
 	for _, r := range page.Rows {
@@ -121,23 +106,22 @@ func writeDocsJUnit(path string, page *table1.Table, rep *docsReport) error {
 			absent = append(absent, d.Text)
 		}
 	}
-	s := suite{Name: "docs " + filepath.Base(rep.Page)}
+	s := cli.JUnitSuite{Name: "docs " + filepath.Base(rep.Page), Package: "evsim.docs",
+		Properties: []cli.JUnitProperty{{Name: "evsim.result", Value: rep.Result}, {Name: "evsim.page", Value: rep.Page}, {Name: "evsim.spec", Value: rep.Spec}}}
 	add := func(name string, diffs []string) {
-		c := testcase{Name: name, ClassName: "table1"}
+		c := cli.JUnitCase{Name: name, ClassName: "table1"}
 		if len(diffs) > 0 {
-			c.Failure = &failure{Message: fmt.Sprintf("%d difference(s)", len(diffs)), Text: strings.Join(diffs, "\n")}
-			s.Failures++
+			c.Failure = &cli.JUnitProblem{Message: fmt.Sprintf("%d difference(s)", len(diffs)), Type: "differs", Text: strings.Join(diffs, "\n")}
 		}
 		s.Cases = append(s.Cases, c)
-		s.Tests++
 	}
 	for _, r := range page.Rows {
 		add(r.Status, byStatus[r.Status])
 	}
 	add("statuses of the model missing from the page", absent)
-	out, err := xml.MarshalIndent(s, "", "  ")
+	out, err := cli.MarshalJUnit([]cli.JUnitSuite{s})
 	if err != nil {
 		return err
 	}
-	return atomicfile.Write(path, append([]byte(xml.Header), append(out, '\n')...))
+	return writeFile(path, out)
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/evsim/evsim/check"
+	"github.com/evsim/evsim/cmd/internal/cli"
 	"github.com/evsim/evsim/model"
 )
 
@@ -47,13 +48,13 @@ type options struct {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	o, err := parseFlags(args, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return exitHolds
+	o, err := parseFlags(args, stdout, stderr)
+	var done parseDone
+	if errors.As(err, &done) {
+		return int(done)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "check: %v\n", err)
-		return exitBadInput
+		return cli.UsageError(stderr, "check", "%v", err)
 	}
 	specName := model.DefaultSpecName
 	spec := model.Default()
@@ -109,7 +110,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%v\n", err)
 		return exitBadInput
 	}
-	out := output{Spec: specName, Config: describeConfig(cfg, o, workers), Report: rep}
+	out := output{SchemaVersion: reportSchemaVersion, EvsimVersion: cli.Version(), Spec: specName, Config: describeConfig(cfg, o, workers), Report: rep}
 	switch o.format {
 	case "json":
 		enc := json.NewEncoder(stdout)
@@ -140,12 +141,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return exitHolds
 }
 
-func parseFlags(args []string, stderr io.Writer) (*options, error) {
+// parseDone is the exit status of a parse that ended the command: -h,
+// -version or a usage error already printed.
+type parseDone int
+
+func (d parseDone) Error() string { return fmt.Sprintf("exit status %d", int(d)) }
+
+func parseFlags(args []string, stdout, stderr io.Writer) (*options, error) {
 	o := &options{}
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: check [flags]\n\nExplores every reachable state of a bounded fleet and checks the spec's properties.\nExit status: 0 every property holds, 1 a property is violated, 2 bad input, 3 incomplete.\n\nWith -docs PAGE.rst it compares the page's status table with the model's Table 1 instead:\nexit 0 when they agree, 1 on any difference (each printed as page:line:col), 2 when the page cannot be read.\n\nflags:\n")
+	usage := func(w io.Writer) {
+		fmt.Fprintf(w, "usage: check [flags]\n\nExplores every reachable state of a bounded fleet and checks the spec's properties.\nExit status: 0 every property holds, 1 a property is violated, 2 bad input, 3 incomplete.\n\nWith -docs PAGE.rst it compares the page's status table with the model's Table 1 instead:\nexit 0 when they agree, 1 on any difference (each printed as page:line:col), 2 when the page cannot be read.\n\nflags:\n")
 		fs.PrintDefaults()
 	}
 	def := model.DefaultConfig()
@@ -165,11 +171,11 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	mem := fs.String("max-memory", "4GiB", "memory the state store and graph may use: bytes, or a number with KiB, MiB or GiB")
 	fs.BoolVar(&o.progress, "progress", true, "report progress on stderr every second: true or false")
 	fs.StringVar(&o.docs, "docs", "", "instead of exploring, compare the status table of a documentation `page` (reStructuredText, the grid table of the EVS Disk Status page) with the model's Table 1: exit 1 on any difference")
-	if err := fs.Parse(args); err != nil {
-		return nil, err
+	if code, done := cli.Parse(fs, "check", args, stdout, stderr, usage); done {
+		return nil, parseDone(code)
 	}
 	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected argument %q; every input is a flag (see -h)", fs.Arg(0))
+		return nil, fmt.Errorf("unexpected argument %q; every input is a flag", fs.Arg(0))
 	}
 	switch o.format {
 	case "text", "json":
@@ -309,8 +315,10 @@ func describeConfig(cfg model.Config, o *options, workers int) configJSON {
 
 // output is the report with what was checked.
 type output struct {
-	Spec   string     `json:"spec"`
-	Config configJSON `json:"config"`
+	SchemaVersion int        `json:"schema_version"` // of docs/schemas/check-report.schema.json
+	EvsimVersion  string     `json:"evsim_version"`
+	Spec          string     `json:"spec"`
+	Config        configJSON `json:"config"`
 	*check.Report
 }
 

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/evsim/evsim/cmd/internal/cli"
 	"github.com/evsim/evsim/diagram"
 	"github.com/evsim/evsim/diagram/render"
 	"github.com/evsim/evsim/internal/atomicfile"
@@ -78,7 +79,7 @@ type usageError struct{ msg string }
 func (e *usageError) Error() string { return e.msg }
 
 func usage(w io.Writer, fs *flag.FlagSet, spec *model.Spec) {
-	fmt.Fprintf(w, `Usage: graph [flags]
+	fmt.Fprintf(w, `usage: graph [flags]
 
 Draws the EVS disk status diagram, or regenerates Table 1 of the EVS Disk
 Status page, from the model. With no flags: the full diagram as DOT on
@@ -120,7 +121,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(io.Discard)
 	var o options
 	fs.StringVar(&o.format, "format", "", "output `format`: "+strings.Join(formatNames(), ", ")+" (default: from the -o extension, else dot)")
-	fs.StringVar(&o.out, "o", "", "write to `file` instead of standard output (written whole or not at all)")
+	fs.StringVar(&o.out, "o", "", "write to `file` instead of standard output (written whole or not at all; - is standard output; its directory is created if missing)")
 	fs.StringVar(&o.view, "view", "full", "`view`: "+strings.Join(diagram.Views(), ", "))
 	fs.StringVar(&o.ops, "ops", "", "draw only these operations (comma-separated `names`)")
 	fs.StringVar(&o.actor, "actor", "all", "draw the operations of this `actor`: "+strings.Join(diagram.Actors, ", "))
@@ -131,18 +132,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.trace, "trace", "", "draw a counterexample of the model checker: the JSON report `file` of cmd/check -format json (its arrows coloured and numbered in order)")
 	fs.StringVar(&o.property, "property", "", "with -trace: the violated `property` whose counterexample to draw (default: the first in the report)")
 	embedded := model.Default()
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(stdout)
-			usage(stdout, fs, embedded)
-			return 0
-		}
-		fmt.Fprintf(stderr, "graph: %v\nrun graph -h for the flags and their values\n", err)
-		return 2
+	if code, done := cli.Parse(fs, "graph", args, stdout, stderr, func(w io.Writer) { usage(w, fs, embedded) }); done {
+		return code
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "graph: unexpected argument %q: graph takes flags only\nrun graph -h for the flags and their values\n", fs.Arg(0))
-		return 2
+		return cli.UsageError(stderr, "graph", "unexpected argument %q: graph takes flags only", fs.Arg(0))
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -170,7 +164,7 @@ func splitList(s string) []string {
 // generate makes the artefact and writes it to -o or stdout.
 func generate(o options, set map[string]bool, spec *model.Spec, stdout io.Writer) error {
 	format := o.format
-	if format == "" && o.out != "" {
+	if format == "" && o.out != "" && o.out != cli.Stdout {
 		f, ok := formatOf(o.out)
 		if !ok {
 			return &usageError{fmt.Sprintf("cannot tell the format of %q from its extension: use one of %s, or -format", o.out, strings.Join(extNames(), " "))}
@@ -287,11 +281,14 @@ func isTerminal(f *os.File) bool {
 // so that path holds either its old content or all of data; with no path,
 // to stdout.
 func output(path string, data []byte, stdout io.Writer) error {
-	if path == "" {
+	if path == "" || path == cli.Stdout {
 		if f, ok := stdout.(*os.File); ok && isTerminal(f) && !utf8.Valid(data) {
 			return &usageError{"not writing a binary picture to the terminal: use -o FILE or a pipe"}
 		}
 		_, err := stdout.Write(data)
+		return err
+	}
+	if err := cli.EnsureDir(filepath.Dir(path)); err != nil {
 		return err
 	}
 	return atomicfile.Write(path, data)

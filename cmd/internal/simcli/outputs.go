@@ -6,6 +6,7 @@ import (
 	"io"
 	"path/filepath"
 
+	"github.com/evsim/evsim/cmd/internal/cli"
 	"github.com/evsim/evsim/internal/atomicfile"
 )
 
@@ -43,6 +44,10 @@ func (o *outputs) write(rep *report, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	for _, name := range sortedNames(files) {
+		if err := cli.EnsureDir(filepath.Dir(name)); err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", o.prog, err)
+			return exitUsage
+		}
 		if err := atomicfile.Write(name, files[name]); err != nil {
 			fmt.Fprintf(stderr, "%s: %v\n", o.prog, err)
 			return exitUsage

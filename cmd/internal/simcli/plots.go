@@ -18,7 +18,7 @@ type plotFlags struct {
 }
 
 func (p *plotFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&p.dir, "plot", "", "write pictures of the run into this `directory`: occupancy, occupancy-non-stable, tickets, pool")
+	fs.StringVar(&p.dir, "plot", "", "write pictures of the run into this `directory` (created if missing): occupancy, occupancy-non-stable, tickets, pool")
 	fs.StringVar(&p.format, "plot-format", "png", "picture `format` for -plot: "+strings.Join(plots.Formats, " or "))
 }
 
@@ -35,7 +35,7 @@ func (p *plotFlags) check() error {
 	if p.dir == "" {
 		return nil
 	}
-	if fi, err := os.Stat(p.dir); err != nil || !fi.IsDir() {
+	if fi, err := os.Stat(p.dir); err == nil && !fi.IsDir() {
 		return fmt.Errorf("sim: -plot %s: not a directory", p.dir)
 	}
 	return nil

@@ -47,13 +47,17 @@ func TestPlotFlag(t *testing.T) {
 
 func TestPlotFlagErrors(t *testing.T) {
 	dir := t.TempDir()
+	aFile := filepath.Join(t.TempDir(), "a-file")
+	if err := os.WriteFile(aFile, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name string
 		args []string
 		want string
 	}{
 		{"format", []string{"-plot", dir, "-plot-format", "gif"}, `-plot-format "gif"; want png or svg`},
-		{"not a directory", []string{"-plot", filepath.Join(dir, "missing")}, "not a directory"},
+		{"not a directory", []string{"-plot", aFile}, "not a directory"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, errs := runCmd(t, append(tc.args, "-horizon", "40d", "-replications", "1")...)
