@@ -104,7 +104,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		prog = newProgress(stderr)
 		copt.Progress = prog.update
 	}
+	ctx, stop := interrupt()
+	defer stop()
+	copt.Cancel = ctx.Done()
 	rep, err := check.Check(sys, copt)
+	stop()
 	prog.finish()
 	if err != nil {
 		fmt.Fprintf(stderr, "%v\n", err)
@@ -130,6 +134,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "check: %v\n", err)
 			return exitBadInput
 		}
+	}
+	if rep.Stop == check.Interrupted.String() {
+		fmt.Fprintf(stderr, "check: interrupted: the report covers what was explored and is marked incomplete\n")
+		return exitIncomplete
 	}
 	switch rep.Result {
 	case check.ResultViolated:

@@ -31,7 +31,11 @@ func writeText(w io.Writer, o *output) error {
 	fmt.Fprintf(bw, "search         breadth-first, %d worker(s), symmetry reduction %s, %d bits per state\n", c.Workers, onOff(c.Symmetry), r.Bits)
 	fmt.Fprintln(bw)
 	fmt.Fprintf(bw, "result         %s", strings.ToUpper(r.Result))
-	if r.Stop != "complete" {
+	switch r.Stop {
+	case "complete":
+	case check.Interrupted.String():
+		fmt.Fprintf(bw, " (interrupted: the figures cover what was explored)")
+	default:
 		fmt.Fprintf(bw, " (stopped at %s)", r.Stop)
 	}
 	fmt.Fprintln(bw)
