@@ -104,11 +104,11 @@ type Stop uint8
 
 // The ways a search ends.
 const (
-	Complete  Stop = iota // every reachable state was explored
-	MaxStates             // Options.MaxStates was reached
-	MaxMemory             // Options.MaxMemory would have been exceeded
-	Capacity              // the store's index space is full
-	Interrupted           // Options.Cancel was closed
+	Complete    Stop = iota // every reachable state was explored
+	MaxStates               // Options.MaxStates was reached
+	MaxMemory               // Options.MaxMemory would have been exceeded
+	Capacity                // the store's index space is full
+	Interrupted             // Options.Cancel was closed
 )
 
 var stopNames = []string{"complete", "max-states", "max-memory", "capacity", "interrupted"}

@@ -59,7 +59,16 @@ func runDocs(o *options, spec *model.Spec, specName string, stdout, stderr io.Wr
 	if len(rep.Differences) > 0 {
 		rep.Result = "differs"
 	}
+	code := exitHolds
+	if len(rep.Differences) > 0 {
+		code = exitViolated
+	}
 	switch o.format {
+	case "sarif":
+		if err := writeSARIF(stdout, docsSARIF(&rep, code)); err != nil {
+			fmt.Fprintf(stderr, "check: %v\n", err)
+			return exitBadInput
+		}
 	case "json":
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -77,6 +86,9 @@ func runDocs(o *options, spec *model.Spec, specName string, stdout, stderr io.Wr
 			for _, d := range rep.Differences {
 				fmt.Fprintln(stdout, d.Text)
 			}
+		}
+		if o.format == "github" {
+			writeDocsGitHub(stdout, &rep)
 		}
 	}
 	if o.junit != "" {

@@ -115,6 +115,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitBadInput
 	}
 	out := output{SchemaVersion: reportSchemaVersion, EvsimVersion: cli.Version(), Spec: specName, Config: describeConfig(cfg, o, workers), Report: rep}
+	code := exitHolds
+	switch {
+	case rep.Stop == check.Interrupted.String() || rep.Result == check.ResultIncomplete:
+		code = exitIncomplete
+	case rep.Result == check.ResultViolated:
+		code = exitViolated
+	}
 	switch o.format {
 	case "json":
 		enc := json.NewEncoder(stdout)
@@ -123,10 +130,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "check: %v\n", err)
 			return exitBadInput
 		}
+	case "sarif":
+		if err := writeSARIF(stdout, checkSARIF(&out, spec, o.spec == "", code)); err != nil {
+			fmt.Fprintf(stderr, "check: %v\n", err)
+			return exitBadInput
+		}
 	default:
 		if err := writeText(stdout, &out); err != nil {
 			fmt.Fprintf(stderr, "check: %v\n", err)
 			return exitBadInput
+		}
+		if o.format == "github" {
+			writeGitHub(stdout, &out, spec, o.spec == "")
 		}
 	}
 	if o.junit != "" {
@@ -164,7 +179,7 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*options, error) {
 	}
 	def := model.DefaultConfig()
 	fs.StringVar(&o.spec, "spec", "", "spec `file` (YAML) to check instead of the embedded EVS spec")
-	fs.StringVar(&o.format, "format", "text", "report format: text or json")
+	fs.StringVar(&o.format, "format", "text", "report `format`: text, json, sarif (SARIF 2.1.0 for code scanning: results at their line of the spec, or of the page with -docs)\nor github (the text report, then GitHub Actions ::error annotations)")
 	fs.StringVar(&o.junit, "junit", "", "also write a JUnit XML `file`, one test case per property")
 	disks := fs.String("disks", formatDisks(def.Disks), disksHelp)
 	fs.IntVar(&o.servers, "servers", def.Servers, "number of servers (0 to 32; with the disks, a state must fit in 64 bits)")
@@ -186,9 +201,9 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*options, error) {
 		return nil, fmt.Errorf("unexpected argument %q; every input is a flag", fs.Arg(0))
 	}
 	switch o.format {
-	case "text", "json":
+	case "text", "json", "sarif", "github":
 	default:
-		return nil, fmt.Errorf("-format %q: want text or json", o.format)
+		return nil, fmt.Errorf("-format %q: want text, json, sarif or github", o.format)
 	}
 	var err error
 	if o.disks, err = parseDisks(*disks); err != nil {

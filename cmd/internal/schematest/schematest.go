@@ -58,6 +58,8 @@ func load() (*jsonschema.Compiler, error) {
 			if m, ok := doc.(map[string]any); ok {
 				if s, ok := m["$id"].(string); ok {
 					id = s
+				} else if s, ok := m["id"].(string); ok { // draft-04, as SARIF's
+					id = s
 				}
 			}
 			if err := c.AddResource(id, doc); err != nil {
