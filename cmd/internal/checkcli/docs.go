@@ -39,6 +39,10 @@ type docDifference struct {
 // model's Table 1 and reports every cell where they differ: exit 0 when
 // they agree, 1 on any difference, 2 when the page cannot be read.
 func runDocs(o *options, spec *model.Spec, specName string, stdout, stderr io.Writer) int {
+	if o.html != "" {
+		fmt.Fprintf(stderr, "check: -html goes with a check of the model, not with -docs (use -junit, -format json or sarif)\n")
+		return exitBadInput
+	}
 	data, err := os.ReadFile(o.docs)
 	if err != nil {
 		fmt.Fprintf(stderr, "check: -docs: %v\n", err)

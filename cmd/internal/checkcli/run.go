@@ -45,6 +45,7 @@ type options struct {
 	maxMemory           int64
 	progress            bool
 	docs                string
+	html                string
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -150,6 +151,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return exitBadInput
 		}
 	}
+	if o.html != "" {
+		if err := writeHTML(o.html, &out, spec); err != nil {
+			fmt.Fprintf(stderr, "check: %v\n", err)
+			return exitBadInput
+		}
+	}
 	if rep.Stop == check.Interrupted.String() {
 		fmt.Fprintf(stderr, "check: interrupted: the report covers what was explored and is marked incomplete\n")
 		return exitIncomplete
@@ -194,6 +201,7 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*options, error) {
 	mem := fs.String("max-memory", "4GiB", "memory the state store and graph may use: bytes, or a number with KiB, MiB or GiB")
 	fs.BoolVar(&o.progress, "progress", true, "report progress on stderr every second: true or false")
 	fs.StringVar(&o.docs, "docs", "", "instead of exploring, compare the status table of a documentation `page` (reStructuredText, the grid table of the EVS Disk Status page) with the model's Table 1: exit 1 on any difference")
+	registerReportFlags(fs, o)
 	if code, done := cli.Parse(fs, "check", args, stdout, stderr, usage); done {
 		return nil, parseDone(code)
 	}
