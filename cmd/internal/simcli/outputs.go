@@ -39,6 +39,14 @@ func (o *outputs) write(rep *report, stdout, stderr io.Writer) int {
 		files[filepath.Join(o.outDir, "summary.json")] = js.Bytes()
 		files[filepath.Join(o.outDir, "series.csv")] = csv.Bytes()
 	}
+	if o.plots.html != "" {
+		page, err := renderHTML(rep)
+		if err != nil {
+			fmt.Fprintf(stderr, "%s: -html: %v\n", o.prog, err)
+			return exitUsage
+		}
+		files[o.plots.html] = page
+	}
 	if err := o.plots.add(files, rep.Summary, rep.Scenario, stderr); err != nil {
 		fmt.Fprintf(stderr, "%v\n", err)
 		return exitUsage

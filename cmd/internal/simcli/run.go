@@ -137,7 +137,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if shard.set {
-		for _, f := range []string{"format", "csv", "o", "plot", "plot-format", "exact", "exact-at", "sweep", "sweep-plot"} {
+		for _, f := range []string{"format", "csv", "o", "plot", "plot-format", "html", "exact", "exact-at", "sweep", "sweep-plot"} {
 			if set[f] {
 				fmt.Fprintf(stderr, "sim: -%s does not go with -shard: a shard writes its file to stdout; give -%s to sim merge\n", f, f)
 				return exitUsage
@@ -146,8 +146,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runShard(shard, *scenario, sc, cfg, *workers, *progress, stdout, stderr)
 	}
 	if len(sweeps) > 0 {
-		if *exactAt != "" || *csvFile != "" || *outDir != "" || set["plot"] {
-			fmt.Fprintf(stderr, "sim: -sweep takes neither -exact-at, -csv, -o nor -plot; want -format, -exact and -sweep-plot\n")
+		if *exactAt != "" || *csvFile != "" || *outDir != "" || set["plot"] || set["html"] {
+			fmt.Fprintf(stderr, "sim: -sweep takes neither -exact-at, -csv, -o, -plot nor -html; want -format, -exact and -sweep-plot\n")
 			return exitUsage
 		}
 		ctx, stop := interrupt()
