@@ -70,6 +70,7 @@ type options struct {
 	format, out, view, ops, actor, statuses, spec, weights string
 	trace, property                                        string
 	scale                                                  float64
+	title, rankdir, size                                   string
 }
 
 // usageError is bad input on the command line: exit status 2, with the
@@ -131,6 +132,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.weights, "weights", "", "weight the diagram by a simulator run: the JSON summary `file` of cmd/sim -format json (arrows by transitions per day, statuses by mean disks)")
 	fs.StringVar(&o.trace, "trace", "", "draw a counterexample of the model checker: the JSON report `file` of cmd/check -format json (its arrows coloured and numbered in order)")
 	fs.StringVar(&o.property, "property", "", "with -trace: the violated `property` whose counterexample to draw (default: the first in the report)")
+	registerLayoutFlags(fs, &o)
 	embedded := model.Default()
 	if code, done := cli.Parse(fs, "graph", args, stdout, stderr, func(w io.Writer) { usage(w, fs, embedded) }); done {
 		return code
@@ -201,7 +203,7 @@ func generate(o options, set map[string]bool, spec *model.Spec, stdout io.Writer
 	var buf bytes.Buffer
 	if format == "rst" || format == "markdown" {
 		var which []string
-		for _, f := range []string{"view", "ops", "actor", "statuses", "weights", "trace"} {
+		for _, f := range []string{"view", "ops", "actor", "statuses", "weights", "trace", "title", "rankdir", "size"} {
 			if set[f] {
 				which = append(which, "-"+f)
 			}
@@ -227,6 +229,9 @@ func generate(o options, set map[string]bool, spec *model.Spec, stdout io.Writer
 	g, err := diagram.Build(spec, diagram.Options{View: view, Ops: splitList(o.ops), Actor: o.actor, Statuses: splitList(o.statuses)})
 	if err != nil {
 		return &usageError{strings.TrimPrefix(err.Error(), "diagram: ")}
+	}
+	if err := applyLayout(g, o, set, format); err != nil {
+		return err
 	}
 	if o.weights != "" {
 		if g.Weights, err = readWeights(o.weights, spec); err != nil {
