@@ -6,8 +6,44 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
+
+var (
+	buildOnce sync.Once
+	buildDir  string
+	buildErr  error
+	buildOut  []byte
+)
+
+// evsimBinary builds evsim once per test run as the Dockerfile does
+// (CGO_ENABLED=0, stamped with the version-control revision) and returns
+// its path.
+func evsimBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		buildDir, buildErr = os.MkdirTemp("", "evsim-bin")
+		if buildErr != nil {
+			return
+		}
+		build := exec.Command("go", "build", "-buildvcs=true", "-o", filepath.Join(buildDir, "evsim"), ".")
+		build.Env = append(os.Environ(), "CGO_ENABLED=0")
+		buildOut, buildErr = build.CombinedOutput()
+	})
+	if buildErr != nil {
+		t.Fatalf("go build: %v\n%s", buildErr, buildOut)
+	}
+	return filepath.Join(buildDir, "evsim")
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if buildDir != "" {
+		os.RemoveAll(buildDir)
+	}
+	os.Exit(code)
+}
 
 // TestInstalledBinary builds evsim as the Dockerfile does (CGO_ENABLED=0,
 // with the version-control stamp) and checks that -version names the
@@ -31,12 +67,7 @@ func TestInstalledBinary(t *testing.T) {
 	top, _ := exec.Command(git, "rev-parse", "--show-toplevel").Output()
 	fi, err := os.Stat(filepath.Join(strings.TrimSpace(string(top)), ".git"))
 	stamped := err == nil && fi.IsDir()
-	bin := filepath.Join(t.TempDir(), "evsim")
-	build := exec.Command("go", "build", "-buildvcs=true", "-o", bin, ".")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := evsimBinary(t)
 	out, err := exec.Command(bin, "-version").Output()
 	if err != nil {
 		t.Fatalf("evsim -version: %v", err)
