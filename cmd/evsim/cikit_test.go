@@ -187,7 +187,7 @@ func TestPreCommitHook(t *testing.T) {
 			Repo  string
 			Hooks []struct {
 				ID, Entry, Language string
-				PassFilenames      *bool `yaml:"pass_filenames"`
+				PassFilenames       *bool `yaml:"pass_filenames"`
 			}
 		}
 	}
