@@ -3,10 +3,12 @@ package graphcli
 import (
 	"flag"
 	"fmt"
+	"io"
 	"regexp"
 	"strings"
 
 	"github.com/evsim/evsim/diagram"
+	"github.com/evsim/evsim/model"
 )
 
 // The flags that fit a picture to a page: its title, the direction of the
@@ -53,4 +55,27 @@ func applyLayout(g *diagram.Graph, o options, set map[string]bool, format string
 		g.Size = o.size
 	}
 	return nil
+}
+
+// traceView returns the graph to draw a counterexample on: g, unless the
+// counterexample takes an arrow g's view leaves out (Figure 1 has no
+// expansion of an In-use disk), in which case the full view with the same
+// filters and a note on stderr that says so, so that the picture always
+// shows the violating step.
+func traceView(g *diagram.Graph, spec *model.Spec, o options, view diagram.View, stderr io.Writer) (*diagram.Graph, error) {
+	missing := g.Trace.Undrawn(g)
+	if len(missing) == 0 || view == diagram.Full {
+		return g, nil
+	}
+	full, err := diagram.Build(spec, diagram.Options{View: diagram.Full, Ops: splitList(o.ops), Actor: o.actor, Statuses: splitList(o.statuses)})
+	if err != nil {
+		return nil, err
+	}
+	full.Trace, full.Title, full.Rankdir, full.Size = g.Trace, g.Title, g.Rankdir, g.Size
+	var steps []string
+	for _, s := range missing {
+		steps = append(steps, fmt.Sprintf("step %d (%s: %s -> %s)", s.N, s.Action, s.From, s.To))
+	}
+	fmt.Fprintf(stderr, "graph: %s of the counterexample not in view %s: drawing the full view instead\n", strings.Join(steps, ", "), view)
+	return full, nil
 }

@@ -142,7 +142,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	if err := generate(o, set, embedded, stdout); err != nil {
+	if err := generate(o, set, embedded, stdout, stderr); err != nil {
 		fmt.Fprintf(stderr, "graph: %v\n", err)
 		var ue *usageError
 		if errors.As(err, &ue) {
@@ -164,7 +164,7 @@ func splitList(s string) []string {
 }
 
 // generate makes the artefact and writes it to -o or stdout.
-func generate(o options, set map[string]bool, spec *model.Spec, stdout io.Writer) error {
+func generate(o options, set map[string]bool, spec *model.Spec, stdout, stderr io.Writer) error {
 	format := o.format
 	if format == "" && o.out != "" && o.out != cli.Stdout {
 		f, ok := formatOf(o.out)
@@ -249,6 +249,9 @@ func generate(o options, set map[string]bool, spec *model.Spec, stdout io.Writer
 			return &usageError{fmt.Sprintf("-trace draws on the picture: use -format dot, svg or png, not %s", format)}
 		}
 		if g.Trace, err = readTrace(o.trace, o.property, spec); err != nil {
+			return err
+		}
+		if g, err = traceView(g, spec, o, view, stderr); err != nil {
 			return err
 		}
 	}
