@@ -30,6 +30,9 @@ func applyLayout(g *diagram.Graph, o options, set map[string]bool, format string
 			given = append(given, "-"+f)
 		}
 	}
+	if !set["rankdir"] {
+		g.Rankdir = o.rankdir // a part's own direction, if any
+	}
 	if len(given) == 0 {
 		return nil
 	}
@@ -78,4 +81,45 @@ func traceView(g *diagram.Graph, spec *model.Spec, o options, view diagram.View,
 	}
 	fmt.Fprintf(stderr, "graph: %s of the counterexample not in view %s: drawing the full view instead\n", strings.Join(steps, ", "), view)
 	return full, nil
+}
+
+// A part of the life cycle is a view a page column can hold: the full
+// view's statuses and arrows of a few operations, laid out to be readable
+// at 800 pixels wide (TestPartsFitAColumn measures it).
+var parts = []struct {
+	name, what string
+	ops        []string
+	rankdir    string
+}{
+	{"creation", "creating a disk: empty, from an image, from a backup", []string{"create", "create_from_image", "create_from_backup"}, "TB"},
+	{"attach", "attaching and detaching", []string{"attach", "detach"}, ""},
+	{"work", "the work in progress: expanding, images, restoring, rolling back", []string{"expand", "create_image", "restore_backup", "rollback"}, "TB"},
+	{"failed", "deleting, the failed statuses and customer service's way out", []string{"delete", "reset_status", "force_delete"}, ""},
+	{"transfer", "transfers to another account", []string{"create_transfer", "accept_transfer", "cancel_transfer"}, ""},
+}
+
+func partNames() []string {
+	var out []string
+	for _, p := range parts {
+		out = append(out, p.name)
+	}
+	return out
+}
+
+// applyPart turns -view PART into the full view of the part's operations,
+// laid out in the part's direction unless -rankdir says otherwise.
+func applyPart(o *options, set map[string]bool) error {
+	for _, p := range parts {
+		if o.view != p.name {
+			continue
+		}
+		if o.ops != "" {
+			return &usageError{fmt.Sprintf("-view %s draws the operations %s: it does not take -ops", p.name, strings.Join(p.ops, ","))}
+		}
+		o.view, o.ops = "full", strings.Join(p.ops, ",")
+		if !set["rankdir"] {
+			o.rankdir = p.rankdir
+		}
+	}
+	return nil
 }

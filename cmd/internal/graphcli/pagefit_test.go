@@ -53,3 +53,37 @@ func TestPageFit(t *testing.T) {
 		}
 	}
 }
+
+var fontSize = regexp.MustCompile(`font-size="([0-9.]+)"`)
+
+// TestPartsFitAColumn: each part of the life cycle, drawn 800 pixels wide,
+// has no text smaller than 7.5 pixels (the full view's labels are about 5).
+func TestPartsFitAColumn(t *testing.T) {
+	px := func(svg []byte) float64 {
+		w, _ := svgSize(t, svg)
+		smallest := 1e9
+		for _, m := range fontSize.FindAllSubmatch(svg, -1) {
+			v, _ := strconv.ParseFloat(string(m[1]), 64)
+			smallest = min(smallest, v)
+		}
+		return smallest * 800 / w
+	}
+	if full := px(runOK(t, "-format", "svg")); full > 6 {
+		t.Errorf("the full view's smallest text at 800 px: %.1f px; the test expects it unreadable", full)
+	}
+	for _, p := range parts {
+		svg := runOK(t, "-view", p.name, "-format", "svg")
+		if got := px(svg); got < 7.5 {
+			t.Errorf("-view %s: smallest text %.1f px at 800 px wide; want at least 7.5", p.name, got)
+		}
+		for _, op := range p.ops {
+			if !strings.Contains(string(svg), "</svg>") || op == "" {
+				t.Errorf("-view %s: no picture", p.name)
+			}
+		}
+	}
+	if dot := runOK(t, "-view", "creation"); !strings.Contains(string(dot), `rankdir="TB"`) && !strings.Contains(string(dot), "rankdir=TB") {
+		t.Error("-view creation is not laid out top to bottom")
+	}
+	runOK(t, "-view", "creation", "-format", "mermaid")
+}

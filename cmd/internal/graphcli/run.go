@@ -96,6 +96,9 @@ Flags:
 	fmt.Fprintf(w, "\nViews (-view):\n")
 	fmt.Fprintf(w, "  full      every status and every operation\n")
 	fmt.Fprintf(w, "  figure1   Figure 1 of the page, derived from the model\n")
+	for _, p := range parts {
+		fmt.Fprintf(w, "  %-9s %s\n", p.name, p.what)
+	}
 	fmt.Fprintf(w, "\nActors (-actor): %s\n", strings.Join(diagram.Actors, ", "))
 	fmt.Fprintf(w, "\nOperations (-ops, of the embedded spec):\n")
 	for i := range spec.Ops {
@@ -123,7 +126,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var o options
 	fs.StringVar(&o.format, "format", "", "output `format`: "+strings.Join(formatNames(), ", ")+" (default: from the -o extension, else dot)")
 	fs.StringVar(&o.out, "o", "", "write to `file` instead of standard output (written whole or not at all; - is standard output; its directory is created if missing)")
-	fs.StringVar(&o.view, "view", "full", "`view`: "+strings.Join(diagram.Views(), ", "))
+	fs.StringVar(&o.view, "view", "full", "`view`: "+strings.Join(append(diagram.Views(), partNames()...), ", "))
 	fs.StringVar(&o.ops, "ops", "", "draw only these operations (comma-separated `names`)")
 	fs.StringVar(&o.actor, "actor", "all", "draw the operations of this `actor`: "+strings.Join(diagram.Actors, ", "))
 	fs.StringVar(&o.statuses, "statuses", "", "draw only these statuses and the arrows between them (comma-separated `names`)")
@@ -183,9 +186,12 @@ func generate(o options, set map[string]bool, spec *model.Spec, stdout, stderr i
 	if !known {
 		return &usageError{fmt.Sprintf("unknown format %q: valid formats are %s", format, strings.Join(formatNames(), ", "))}
 	}
+	if err := applyPart(&o, set); err != nil {
+		return err
+	}
 	view, err := diagram.ParseView(o.view)
 	if err != nil {
-		return &usageError{strings.TrimPrefix(err.Error(), "diagram: ")}
+		return &usageError{strings.TrimPrefix(err.Error(), "diagram: ") + ", or a part of the life cycle: " + strings.Join(partNames(), ", ")}
 	}
 	if !(o.scale > 0) || o.scale > 16 {
 		return &usageError{fmt.Sprintf("-scale %v: want a factor above 0 and at most 16", o.scale)}
