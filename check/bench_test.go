@@ -1,6 +1,10 @@
 package check
 
 import (
+	"fmt"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
 	"syscall"
 	"testing"
 	"time"
@@ -55,4 +59,92 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkCheck runs the whole check (search, graph rules, findings,
+// traces) without symmetry reduction on the default fleet and on the
+// default fleet with two snapshots and two backups per disk, with one and
+// two workers. It reports states per CPU-second of the whole run, the
+// phases' seconds, and the peak memory per state: the most the Go runtime
+// held (runtime/metrics, sampled every 10 ms, memory returned to the
+// system left out) over the states stored.
+func BenchmarkCheck(b *testing.B) {
+	fleets := []struct {
+		name             string
+		snapshots, backs int
+	}{{"default", 1, 1}, {"snap2back2", 2, 2}}
+	for _, f := range fleets {
+		for _, workers := range []int{1, 2} {
+			b.Run(fmt.Sprintf("%s/workers=%d", f.name, workers), func(b *testing.B) {
+				cfg := model.DefaultConfig()
+				cfg.Bounds.Snapshots, cfg.Bounds.Backups = f.snapshots, f.backs
+				sys, err := model.NewSystem(model.Default(), cfg)
+				if err != nil {
+					b.Fatal(err)
+				}
+				var rep *Report
+				var cpu time.Duration
+				var peak uint64
+				var search, graph, trace float64
+				for b.Loop() {
+					runtime.GC()
+					debug.FreeOSMemory()
+					stop := sampleMemory(&peak)
+					cpu0 := cpuTime()
+					rep, err = Check(sys, Config{Options: Options{Workers: workers}})
+					cpu += cpuTime() - cpu0
+					stop()
+					if err != nil {
+						b.Fatal(err)
+					}
+					if rep.Result != ResultHolds {
+						b.Fatalf("result %s", rep.Result)
+					}
+					search += rep.SearchSecs
+					graph += rep.GraphSecs
+					trace += rep.TraceSecs
+				}
+				n := float64(b.N)
+				b.ReportMetric(float64(rep.States), "states")
+				b.ReportMetric(float64(rep.States)*n/cpu.Seconds(), "states/cpu-s")
+				b.ReportMetric(cpu.Seconds()/n, "cpu-s/op")
+				b.ReportMetric(search/n, "search-s/op")
+				b.ReportMetric(graph/n, "graph-s/op")
+				b.ReportMetric(trace/n, "trace-s/op")
+				b.ReportMetric(float64(peak)/float64(rep.States), "peak-bytes/state")
+			})
+		}
+	}
+}
+
+// sampleMemory records in *peak, until the returned function is called,
+// the most memory the runtime holds from the system.
+func sampleMemory(peak *uint64) (stop func()) {
+	samples := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
+	read := func() {
+		metrics.Read(samples)
+		if v := samples[0].Value.Uint64() - samples[1].Value.Uint64(); v > *peak {
+			*peak = v
+		}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(10 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				read()
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-finished
+		read()
+	}
 }

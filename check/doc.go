@@ -37,7 +37,7 @@
 // invariants on every stored state, step rules on every transition,
 // possible properties by a witnessing transition, and no-deadlock on every
 // state (a disk that exists and has no enabled action). The graph rules
-// are evaluated on the explored graph, stored backwards for the purpose:
+// are evaluated on the explored graph, which is not stored:
 //
 //   - transitional-statuses-are-left: from every state, a state in which no
 //     disk is in a transitional status can be reached (this reads "every
@@ -54,6 +54,43 @@
 //     On the projection onto one disk without the operator's actions, each
 //     status (attached or not) from which the customer alone cannot delete
 //     the disk is reported as a customer-stuck finding.
+//
+// # Graph rules without the graph
+//
+// "From every state, a target can be reached" is decided in one of two
+// ways, the first when it can:
+//
+//   - By a ranking function. Both targets are a condition on each disk
+//     (not transitional; not existing). Before the search, each disk's
+//     distance to its condition is computed on a small graph of its own
+//     situations (its fields and the power switches, with its actions and
+//     the power actions, the other disks absent), and a state's rank is
+//     the sum of its disks' distances. The successor cache keeps, per
+//     list of a disk's actions, whether one of them lowers that disk's
+//     distance, so that the search notes, at almost no cost, the states
+//     outside the target without a successor of smaller rank. When there
+//     are none, the target can be reached from every state, as a rank
+//     cannot decrease for ever. The states noted are taken in increasing
+//     rank, each shown to reach a state of smaller rank by a small search
+//     forward from it; the argument then holds by induction on the rank.
+//     The graph rules of a spec that satisfies them then cost some
+//     milliseconds after the search (tens for millions of states), and no
+//     memory but the tables.
+//   - Exactly, by [Result.CanReach], when the ranks cannot show it (a
+//     violated rule, many states noted, or a search from one that grows
+//     too large): a pass over the states in index order marks each one
+//     with a marked successor, stopping at the first; the edges among the
+//     states left unmarked are then stored, turned round and searched back
+//     from the marked states. With too little memory for those edges, it
+//     sweeps in alternate directions until a sweep marks nothing. The
+//     first state in index order that is not marked starts the
+//     counterexample, so the trace is the same shortest one whatever the
+//     way and the number of workers.
+//
+// A new rule of this kind ("from every state satisfying p, a state
+// satisfying q can be reached") needs only a target [Bitset] and
+// [Result.CanReach], plus the set of states of p; a rank for it is an
+// optional speed-up (see graphTargets and rankTables).
 //
 // # Symmetry
 //

@@ -393,7 +393,7 @@ func Explore(m Model, opt Options) (*Result, error) {
 		for c := range outs {
 			m += len(outs[c].cands)
 		}
-		if workers > 1 && m >= parallelInsert && fits(s, opt, m, pending, workers) {
+		if m >= parallelInsert && fits(s, opt, m, pending, workers) {
 			r.PeakBytes = max(r.PeakBytes, s.bytes()+pending+levelBytes(s, m, workers)+grownBytes(s, m))
 			s.insertLevel(outs, workers)
 			stored.Store(int64(s.n))

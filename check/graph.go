@@ -10,7 +10,9 @@ import (
 // Graph is the explored state graph, stored backwards (each state's
 // predecessors) for reachability questions such as "from which states can a
 // state where every disk is deleted still be reached?". Each edge keeps the
-// label its [Visit] gave it.
+// label its [Visit] gave it. [Check] does not build it: [Result.CanReach]
+// answers the same questions in a fraction of the memory. It stays as the
+// plain reference the tests compare with.
 type Graph struct {
 	n   int
 	off []uint32 // predecessors of v: src[off[v]:off[v+1]]

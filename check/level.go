@@ -55,7 +55,7 @@ func levelBytes(s *store, m, workers int) int64 {
 	for (s.n+m)*4 > size*3 {
 		size += size / 2
 	}
-	counts := int64(workers+1) * int64(max(m/candsPerBucket*2, size/rangeSize+1)+1) * 8
+	counts := int64(groupsPerWorker*workers+1) * int64(max(m/candsPerBucket*2, size/rangeSize+1)+1) * 8
 	return b + int64(placed)*6 + counts
 }
 
@@ -68,10 +68,19 @@ func bucketTableSize(n int) int {
 	return size
 }
 
+// groupsPerWorker is how many groups of items each worker has on average
+// in the steps that count and scatter: the groups are taken from a shared
+// counter, so that a worker the system holds up does not hold up the
+// others for long.
+const groupsPerWorker = 4
+
 // groups splits n items into groups for up to workers goroutines: the
 // number of groups and the start of group g.
 func groups(n, workers int) (int, func(g int) int) {
 	k := max(1, min(workers, n/1024))
+	if workers > 1 {
+		k = max(1, min(groupsPerWorker*workers, n/1024))
+	}
 	return k, func(g int) int { return n * g / k }
 }
 
@@ -132,15 +141,33 @@ func (s *store) insertLevel(outs []chunkOut, workers int) int {
 	}
 	first := s.firsts(outs, offs, workers)
 	old := s.n
-	q := 0
-	for c := range outs {
-		for _, k := range outs[c].cands {
-			if first[q] {
-				s.appendKey(k)
+	// The new states in q order: each chunk's count of first
+	// occurrences gives where its keys go, and the chunks are copied in
+	// parallel.
+	at := make([]int, len(outs)+1)
+	parallel(len(outs), workers, func(c int) {
+		n := 0
+		for _, f := range first[offs[c]:offs[c+1]] {
+			if f {
+				n++
 			}
-			q++
 		}
+		at[c+1] = n
+	})
+	for c := range outs {
+		at[c+1] += at[c]
 	}
+	s.reserve(at[len(outs)])
+	parallel(len(outs), workers, func(c int) {
+		idx := old + at[c]
+		for j, k := range outs[c].cands {
+			if first[offs[c]+j] {
+				s.blocks[idx>>blockBits][idx&blockMask] = k
+				idx++
+			}
+		}
+	})
+	s.n += at[len(outs)]
 	first = nil
 	// Grow as adding the states one by one would, then enter.
 	size := len(s.tab)

@@ -165,9 +165,13 @@ func (w *sysWorker) Visit(key uint64, v *Visit) {
 			w.countState(st)
 		}
 	}
+	if v.First && m.rank != nil {
+		w.rankVisit(key, &spans)
+	}
 	// Drop the lists computed beyond the cache's bound.
 	if len(w.arena) > w.arenaKept {
 		w.arena, w.hot = w.arena[:w.arenaKept], w.hot[:w.arenaKept]
+		w.rinfo = w.rinfo[:min(len(w.rinfo), w.arenaKept)]
 	}
 }
 
@@ -225,6 +229,9 @@ func (w *sysWorker) fill(key uint64, ctx uint64, missing uint32, spans *[model.M
 				h.ctr |= hotCold
 			}
 			w.hot = append(w.hot, h)
+		}
+		if m.rank != nil {
+			w.rankList(d, (key>>l.base[d])&l.diskMask(d), ctx, start)
 		}
 		sp := uint64(start)<<16 | uint64(len(w.arena)-start)
 		spans[d] = sp

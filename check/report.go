@@ -47,6 +47,8 @@ type Report struct {
 	StoreBytes  int64            `json:"store_bytes"`
 	Seconds     float64          `json:"-"` // the whole check
 	SearchSecs  float64          `json:"-"` // the breadth-first search alone
+	GraphSecs   float64          `json:"-"` // the graph rules, traces excluded
+	TraceSecs   float64          `json:"-"` // rebuilding the counterexamples' traces
 	Properties  []PropResult     `json:"properties"`
 	Violations  []Counterexample `json:"violations"`
 	Coverage    Coverage         `json:"coverage"`
@@ -151,6 +153,9 @@ func Check(sys *model.System, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	start := time.Now()
+	// The graph rules' targets, so that the search notes the states the
+	// ranks do not settle (see rank.go).
+	m.rank = newRankTables(m, graphTargets(m))
 	res, err := Explore(m, cfg.Options)
 	if err != nil {
 		return nil, err
@@ -212,12 +217,15 @@ func Check(sys *model.System, cfg Config) (*Report, error) {
 	verdict := map[string]string{}
 	viol := map[string]*Counterexample{}
 	props := m.Properties()
+	var traceTime time.Duration
+	t0 := time.Now()
 	for _, v := range res.Violations {
 		name := props[v.Prop].Name
 		verdict[name] = Violated
 		tv, _ := traceFor(m, res, v)
 		viol[name] = &tv
 	}
+	traceTime += time.Since(t0)
 	for i, p := range props {
 		if verdict[p.Name] != "" {
 			continue
@@ -265,8 +273,12 @@ func Check(sys *model.System, cfg Config) (*Report, error) {
 	// Graph rules.
 	var graphErr error
 	if complete {
-		graphErr = graphRules(m, res, verdict, viol, rep)
+		t0 := time.Now()
+		before := traceTime
+		graphErr = graphRules(m, res, verdict, viol, rep, &traceTime)
+		rep.GraphSecs = (time.Since(t0) - (traceTime - before)).Seconds()
 	}
+	rep.TraceSecs = traceTime.Seconds()
 	if !complete || graphErr != nil {
 		for _, n := range []string{model.PropTransitionalLeft, model.PropDeletable} {
 			if verdict[n] == "" {
@@ -334,50 +346,57 @@ func addCarry(a, b uint64) (uint64, uint64) {
 // graphRules evaluates transitional-statuses-are-left and
 // disk-can-always-be-deleted on the explored graph, and derives the
 // customer-stuck findings.
-func graphRules(m *SystemModel, res *Result, verdict map[string]string, viol map[string]*Counterexample, rep *Report) error {
-	g, err := res.Graph()
-	if err != nil {
-		return err
-	}
+func graphRules(m *SystemModel, res *Result, verdict map[string]string, viol map[string]*Counterexample, rep *Report, traceTime *time.Duration) error {
 	sys := m.sys
 	spec := sys.Spec
 	n := res.States
-	noDisk := NewBitset(n) // no disk exists
-	settled := NewBitset(n)
-	var st model.State
-	for i := 0; i < n; i++ {
-		m.l.unpack(res.Key(uint32(i)), &st)
-		none, calm := true, true
-		for d := 0; d < int(st.NDisks); d++ {
-			k := &st.Disks[d]
-			if k.Exists() {
-				none = false
-				if spec.Statuses[k.Status].Class == model.Transitional {
-					calm = false
-				}
-			}
+	l := &m.l
+	targets := graphTargets(m)
+	// The ranks were given to the search by Check.
+	shown := rankShown(m, res)
+	// missing returns the first state from which target ti cannot be
+	// reached, if any, deciding exactly where the ranks could not.
+	missing := func(ti int) (uint32, bool, error) {
+		if shown[ti] {
+			return 0, false, nil
 		}
-		if none {
-			noDisk.Add(uint32(i))
-		}
-		if calm {
-			settled.Add(uint32(i))
-		}
-	}
-	firstMissing := func(b Bitset) (uint32, bool) {
+		target := NewBitset(n)
 		for i := 0; i < n; i++ {
-			if !b.Has(uint32(i)) {
-				return uint32(i), true
+			key := res.Key(uint32(i))
+			all := true
+			for d := 0; d < l.nd && all; d++ {
+				all = targets[ti](l, (key>>l.base[d])&l.mask[d])
+			}
+			if all {
+				target.Add(uint32(i))
 			}
 		}
-		return 0, false
+		reach, err := res.CanReach(target, 0)
+		if err != nil {
+			return 0, false, err
+		}
+		for i := 0; i < n; i++ {
+			if !reach.Has(uint32(i)) {
+				return uint32(i), true, nil
+			}
+		}
+		return 0, false, nil
+	}
+	trace := func(v Violation) (Counterexample, model.State) {
+		t0 := time.Now()
+		defer func() { *traceTime += time.Since(t0) }()
+		return traceFor(m, res, v)
 	}
 
 	// Transitional statuses are left.
 	verdict[model.PropTransitionalLeft] = Holds
-	if i, bad := firstMissing(g.CanReach(settled, 0)); bad {
+	i, bad, err := missing(0)
+	if err != nil {
+		return err
+	}
+	if bad {
 		verdict[model.PropTransitionalLeft] = Violated
-		tv, st := traceFor(m, res, Violation{Prop: -1, State: i, Action: -1})
+		tv, st := trace(Violation{Prop: -1, State: i, Action: -1})
 		tv.Detail = "no sequence of actions takes every disk out of its transitional status: " + transitional(sys, &st)
 		viol[model.PropTransitionalLeft] = &tv
 	}
@@ -387,9 +406,13 @@ func graphRules(m *SystemModel, res *Result, verdict map[string]string, viol map
 
 	// Disks can be deleted.
 	verdict[model.PropDeletable] = Holds
-	if i, bad := firstMissing(g.CanReach(noDisk, 0)); bad {
+	i, bad, err = missing(1)
+	if err != nil {
+		return err
+	}
+	if bad {
 		verdict[model.PropDeletable] = Violated
-		tv, st := traceFor(m, res, Violation{Prop: -1, State: i, Action: -1})
+		tv, st := trace(Violation{Prop: -1, State: i, Action: -1})
 		tv.Detail = "from this state no sequence of actions deletes every disk"
 		if stuck := loc.stuckDisks(m, &st, loc.canDelete(0)); stuck != "" {
 			tv.Detail += ": " + stuck + " can never be deleted"
@@ -398,7 +421,7 @@ func graphRules(m *SystemModel, res *Result, verdict map[string]string, viol map
 	}
 	if cyc := loc.transitionalCycle(spec); len(cyc) > 0 && verdict[model.PropTransitionalLeft] == Holds {
 		verdict[model.PropTransitionalLeft] = Violated
-		tv, _ := traceFor(m, res, Violation{Prop: -1, State: loc.firstState(m, res, cyc), Action: -1})
+		tv, _ := trace(Violation{Prop: -1, State: loc.firstState(m, res, cyc), Action: -1})
 		var names []string
 		seen := map[string]bool{}
 		for _, c := range cyc {
@@ -442,6 +465,23 @@ func graphRules(m *SystemModel, res *Result, verdict map[string]string, viol map
 			Text: fmt.Sprintf("the customer alone cannot delete a disk in %s %s; only the operator can", name, where)})
 	}
 	return nil
+}
+
+// graphTargets returns the targets of transitional-statuses-are-left (no
+// disk in a transitional status) and disk-can-always-be-deleted (no disk
+// exists), as conditions on each disk.
+func graphTargets(m *SystemModel) []rankTarget {
+	spec := m.sys.Spec
+	workMask := uint64(1)<<uint(m.l.wWork) - 1
+	settled := func(l *layout, local uint64) bool {
+		s := l.work[local&workMask].status
+		return s == model.NoDisk || s == model.Gone || spec.Statuses[s].Class != model.Transitional
+	}
+	gone := func(l *layout, local uint64) bool {
+		s := l.work[local&workMask].status
+		return s == model.NoDisk || s == model.Gone
+	}
+	return []rankTarget{settled, gone}
 }
 
 func transitional(sys *model.System, st *model.State) string {

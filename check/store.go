@@ -148,14 +148,12 @@ func (s *store) add(k uint64) uint32 {
 	return idx
 }
 
-// appendKey stores k at the next index without entering it in the table.
-func (s *store) appendKey(k uint64) {
-	idx := uint32(s.n)
-	if s.n&blockMask == 0 {
+// reserve allocates the blocks for m more keys, to be written at the
+// indices from s.n on before s.n is raised.
+func (s *store) reserve(m int) {
+	for len(s.blocks)*blockSize < s.n+m {
 		s.blocks = append(s.blocks, make([]uint64, blockSize))
 	}
-	s.blocks[idx>>blockBits][idx&blockMask] = k
-	s.n++
 }
 
 func (s *store) place(tab []uint32, f fingerprint, k uint64, idx uint32) {

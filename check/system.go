@@ -47,6 +47,9 @@ type SystemModel struct {
 	direct bool
 	// fast canonicalises keys directly when only servers are symmetric.
 	fast *fastSym
+	// rank, if set before the search, holds the disks' distances to the
+	// graph rules' targets: see rank.go.
+	rank *rankTables
 }
 
 // NewSystemModel returns the model of sys. It fails when a state of sys does
@@ -61,6 +64,11 @@ func NewSystemModel(sys *model.System, symmetry bool) (*SystemModel, error) {
 		m.perms = diskPerms(sys.Config.Disks)
 		if len(m.perms) == 1 && sys.Config.Servers >= 2 && sys.Config.Servers <= fastServers {
 			m.fast = newFastSym(&m.l)
+		}
+		// With one server and no interchangeable disks, every class has
+		// one state: the keys are canonical as they are.
+		if len(m.perms) == 1 && sys.Config.Servers < 2 {
+			m.symmetry = false
 		}
 	}
 	for _, p := range sys.Properties() {
@@ -149,6 +157,11 @@ type sysWorker struct {
 	arena     []memoSucc
 	hot       []memoHot // beside arena
 	arenaKept int       // the arena's length covered by memo
+	// rank information beside arena, and the states noted as stuck
+	// (see rankVisit).
+	rinfo     []rankInfo
+	stuck     []rankStuck
+	stuckLost uint8 // targets of stuck states not noted, beyond maxStuck
 	l         *layout
 }
 

@@ -12,8 +12,12 @@ import (
 // the help on stdout only (exit 0), a bad flag or argument is a usage
 // error on stderr only (exit 2), -version prints the version on stdout.
 func TestConventions(t *testing.T) {
-	for _, cmd := range [][]string{{"check"}, {"graph"}, {"sim"}, {"sim", "merge"}} {
+	for _, cmd := range [][]string{{"check"}, {"graph"}, {"sim"}, {"sim", "merge"}, {"sim", "fit"}} {
 		name := strings.Join(cmd, " ")
+		valued := "-o" // a flag that takes a value
+		if name == "check" {
+			valued = "-spec"
+		}
 		t.Run(name, func(t *testing.T) {
 			for _, tc := range []struct {
 				args       []string
@@ -26,7 +30,7 @@ func TestConventions(t *testing.T) {
 				{[]string{"-help"}, 0, "-version", "", false},
 				{[]string{"-version"}, 0, "evsim ", "", false},
 				{[]string{"-no-such-flag"}, 2, "", name + ": flag provided but not defined: -no-such-flag\nrun " + name + " -h", true},
-				{[]string{"-format"}, 2, "", "flag needs an argument: -format", true},
+				{[]string{valued}, 2, "", "flag needs an argument: " + valued, true},
 			} {
 				var out, errb bytes.Buffer
 				code := run(append(append([]string{}, cmd...), tc.args...), &out, &errb)

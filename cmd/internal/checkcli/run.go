@@ -46,6 +46,10 @@ type options struct {
 	progress            bool
 	docs                string
 	html                string
+	history             string
+	historyFormat       string
+	lenient             bool
+	missed              int
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -74,6 +78,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if o.docs != "" {
 		return runDocs(o, spec, specName, stdout, stderr)
+	}
+	if o.history != "" {
+		return runHistory(o, spec, specName, stdout, stderr)
 	}
 	cfg := model.Config{
 		Disks:    o.disks,
@@ -181,7 +188,7 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*options, error) {
 	o := &options{}
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	usage := func(w io.Writer) {
-		fmt.Fprintf(w, "usage: check [flags]\n\nExplores every reachable state of a bounded fleet and checks the spec's properties.\nExit status: 0 every property holds, 1 a property is violated, 2 bad input, 3 incomplete.\n\nWith -docs PAGE.rst it compares the page's status table with the model's Table 1 instead:\nexit 0 when they agree, 1 on any difference (each printed as page:line:col), 2 when the page cannot be read.\n\nflags:\n")
+		fmt.Fprintf(w, "usage: check [flags]\n\nExplores every reachable state of a bounded fleet and checks the spec's properties.\nExit status: 0 every property holds, 1 a property is violated, 2 bad input, 3 incomplete.\n\nWith -docs PAGE.rst it compares the page's status table with the model's Table 1 instead:\nexit 0 when they agree, 1 on any difference (each printed as page:line:col), 2 when the page cannot be read.\n\nWith -history FILE it checks an observed status history of a fleet against the model instead:\nexit 0 when every pair of observations is explained, 1 on any violation, 2 when the history cannot be read.\n\nflags:\n")
 		fs.PrintDefaults()
 	}
 	def := model.DefaultConfig()
@@ -201,6 +208,7 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*options, error) {
 	mem := fs.String("max-memory", "4GiB", "memory the state store and graph may use: bytes, or a number with KiB, MiB or GiB")
 	fs.BoolVar(&o.progress, "progress", true, "report progress on stderr every second: true or false")
 	fs.StringVar(&o.docs, "docs", "", "instead of exploring, compare the status table of a documentation `page` (reStructuredText, the grid table of the EVS Disk Status page) with the model's Table 1: exit 1 on any difference")
+	historyFlags(fs, o)
 	registerReportFlags(fs, o)
 	if code, done := cli.Parse(fs, "check", args, stdout, stderr, usage); done {
 		return nil, parseDone(code)

@@ -50,8 +50,8 @@ func writeText(w io.Writer, o *output) error {
 	fmt.Fprintln(bw)
 	fmt.Fprintf(bw, "transitions    %d\n", r.Transitions)
 	fmt.Fprintf(bw, "depth          %d\n", r.Depth)
-	fmt.Fprintf(bw, "time           %.2f s: search %.2f s (%.0f states/s), properties of the graph and traces %.2f s\n",
-		r.Seconds, r.SearchSecs, float64(r.States)/max(r.SearchSecs, 1e-9), r.Seconds-r.SearchSecs)
+	fmt.Fprintf(bw, "time           %.2f s: search %.2f s (%.0f states/s), graph rules %.2f s, traces %.2f s\n",
+		r.Seconds, r.SearchSecs, float64(r.States)/max(r.SearchSecs, 1e-9), r.GraphSecs, r.TraceSecs)
 	fmt.Fprintf(bw, "memory         %.1f MiB state store, %.1f bytes per state\n", float64(r.StoreBytes)/(1<<20), float64(r.StoreBytes)/float64(max(r.States, 1)))
 	if r.Hint != "" {
 		fmt.Fprintf(bw, "to go on       %s\n", r.Hint)

@@ -40,6 +40,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "merge" {
 		return runMerge(args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "fit" {
+		return runFit(args[1:], stdout, stderr)
+	}
 	fs := flag.NewFlagSet("sim", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	scenario := fs.String("scenario", "baseline", "embedded scenario name (see -list) or YAML file")
@@ -54,6 +57,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	progress := fs.String("progress", "auto", "progress on stderr: auto (runs over a second), always or never")
 	var pf plotFlags
 	pf.register(fs)
+	var hist historyFlags
+	hist.register(fs)
 	var shard shardFlag
 	fs.Var(&shard, "shard", "run only shard `i/n` of the replications (i from 0 to n-1) and write a shard file (JSON) to stdout; combine the shards with sim merge")
 	withExact := fs.Bool("exact", false, "print the exact answer of the disks' Markov chain beside the simulated occupancy, or why there is none;\nexit status 1 if they disagree beyond chance")
@@ -62,7 +67,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.Var(&sweeps, "sweep", "run the scenario for each value of a scenario path: PATH=v1,v2,... or PATH=from:to:steps;\ntwo -sweep flags (or P1=...;P2=...) give a grid")
 	sweepPlot := fs.String("sweep-plot", "", "with -sweep: draw the outputs against the first parameter into this .png or .svg file")
 	usage := func(w io.Writer) {
-		fmt.Fprintf(w, "usage: sim [flags]\n       sim merge [flags] SHARD.json...\n\nSimulates a fleet of EVS disks following the model's status graph.\nScenarios: %s.\n\nFlags:\n", strings.Join(scenarios.Names(), ", "))
+		fmt.Fprintf(w, "usage: sim [flags]\n       sim merge [flags] SHARD.json...\n       sim fit [flags] HISTORY\n\nSimulates a fleet of EVS disks following the model's status graph.\nScenarios: %s.\n\nFlags:\n", strings.Join(scenarios.Names(), ", "))
 		fs.PrintDefaults()
 		fmt.Fprintf(w, "\nExit status: 0 done, 1 exact and simulated disagree (-exact), 2 usage, input or I/O error, 3 stopped early (output marked partial).\n")
 	}
@@ -135,6 +140,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "sim: -o %s: not a directory\n", *outDir)
 			return exitUsage
 		}
+	}
+	if hist.set() {
+		ctx, stop := interrupt()
+		defer stop()
+		return runHistory(ctx, &hist, cfg, stderr)
 	}
 	if shard.set {
 		for _, f := range []string{"format", "csv", "o", "plot", "plot-format", "html", "exact", "exact-at", "sweep", "sweep-plot"} {
