@@ -227,7 +227,7 @@ func TestBadInput(t *testing.T) {
 		{"unknown disk kind", []string{"-disks", "data,floppy"}, `item 2 "floppy": unknown kind "floppy"`},
 		{"bad size", []string{"-disks", "data:big"}, `size "big"`},
 		{"too many disks", []string{"-disks", "9*data"}, "repeat count"},
-		{"bad format", []string{"-format", "xml"}, "want text or json"},
+		{"bad format", []string{"-format", "xml"}, "want text, json, sarif or github"},
 		{"bad memory", []string{"-max-memory", "lots"}, "-max-memory"},
 		{"negative servers", []string{"-servers", "-1"}, "must not be negative"},
 		{"too many servers", []string{"-servers", "40"}, "servers"},
