@@ -94,6 +94,10 @@ type Options struct {
 	// second) from a goroutine of its own while the search runs.
 	Progress      func(Progress)
 	ProgressEvery time.Duration
+	// Cancel, if set, stops the search when it is closed (an interrupt):
+	// the level being expanded is given up and the search ends with
+	// Interrupted, its figures those of the levels done.
+	Cancel <-chan struct{}
 }
 
 // Progress is a snapshot of a running search.
@@ -109,13 +113,14 @@ type Stop uint8
 
 // The ways a search ends.
 const (
-	Complete  Stop = iota // every reachable state was explored
-	MaxStates             // Options.MaxStates was reached
-	MaxMemory             // Options.MaxMemory would have been exceeded
-	Capacity              // the store's index space is full
+	Complete    Stop = iota // every reachable state was explored
+	MaxStates               // Options.MaxStates was reached
+	MaxMemory               // Options.MaxMemory would have been exceeded
+	Capacity                // the store's index space is full
+	Interrupted             // Options.Cancel was closed
 )
 
-var stopNames = []string{"complete", "max-states", "max-memory", "capacity"}
+var stopNames = []string{"complete", "max-states", "max-memory", "capacity", "interrupted"}
 
 func (s Stop) String() string { return stopNames[s] }
 
@@ -281,9 +286,21 @@ func Explore(m Model, opt Options) (*Result, error) {
 		ws[i] = m.NewWorker()
 	}
 	var outs []chunkOut
+	cancelled := func() bool {
+		select {
+		case <-opt.Cancel:
+			return true
+		default:
+			return false
+		}
+	}
 	for r.Stop == Complete {
 		lo, hi := r.levels[len(r.levels)-2], r.levels[len(r.levels)-1]
 		if lo == hi {
+			break
+		}
+		if cancelled() {
+			r.Stop = Interrupted
 			break
 		}
 		level.Store(int64(len(r.levels) - 2))
@@ -297,7 +314,7 @@ func Explore(m Model, opt Options) (*Result, error) {
 		// The successors waiting to be stored must fit in the memory the
 		// store leaves; if they do not, the level is given up whole.
 		var pendingBytes atomic.Int64
-		var overflow atomic.Bool
+		var overflow, interrupted atomic.Bool
 		levelModel := modelBytes()
 		room := opt.MaxMemory - s.bytes() - levelModel
 		for w := range ws {
@@ -317,6 +334,11 @@ func Explore(m Model, opt Options) (*Result, error) {
 				for !overflow.Load() {
 					c := int(next.Add(1) - 1)
 					if c >= nchunks {
+						return
+					}
+					if opt.Cancel != nil && cancelled() {
+						interrupted.Store(true)
+						overflow.Store(true)
 						return
 					}
 					if closed(opt.OverBudget) {
@@ -366,6 +388,10 @@ func Explore(m Model, opt Options) (*Result, error) {
 			}(ws[w])
 		}
 		wg.Wait()
+		if interrupted.Load() {
+			r.Stop = Interrupted
+			break
+		}
 		if overflow.Load() {
 			r.Stop = MaxMemory
 			break

@@ -292,8 +292,6 @@ func (t *memoTable) unpackKey(x uint32) memoKey {
 	}
 }
 
-func (t *memoTable) len() int { return t.n }
-
 func memoHash(k memoKey) uint64 {
 	return fmix(k.local*0x9E3779B97F4A7C15 ^ k.ctx)
 }

@@ -37,7 +37,7 @@ const (
 // and no times beyond Seconds, so that it can be printed or encoded as it is.
 type Report struct {
 	Result      string           `json:"result"` // holds, violated or incomplete
-	Stop        string           `json:"stop"`   // complete, max-states, max-memory or capacity
+	Stop        string           `json:"stop"`   // complete, max-states, max-memory, capacity or interrupted
 	Hint        string           `json:"hint,omitempty"`
 	States      int              `json:"states"`
 	Transitions uint64           `json:"transitions"`
@@ -346,6 +346,8 @@ func Check(sys *model.System, cfg Config) (*Report, error) {
 		rep.Hint = fmt.Sprintf("stopped at -max-states %d; raise -max-states (and -max-memory if needed), or shrink the configuration", cfg.MaxStates)
 	case res.Stop == MaxMemory:
 		rep.Hint = fmt.Sprintf("stopped at -max-memory %s (%d bytes per state); raise -max-memory, or shrink the configuration", readfile.Size(cfg.budget()), res.Bytes/int64(max(res.States, 1)))
+	case res.Stop == Interrupted:
+		rep.Hint = fmt.Sprintf("interrupted after %d states at depth %d; the report covers the levels explored", res.States, res.Depth)
 	case res.Stop == Capacity:
 		rep.Hint = "the state store is full; shrink the configuration or turn on -symmetry"
 	case graphErr != nil:

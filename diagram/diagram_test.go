@@ -471,8 +471,8 @@ func TestMarkdown(t *testing.T) {
 	if len(lines) != 2+2+17 {
 		t.Fatalf("%d lines", len(lines))
 	}
-	want := "| In-use | The EVS disk is attached to a server and is in use. | - Detaching<br>- Creating backups<br>- Expanding capacity" +
-		"<br><br>**Note:** A shared **In-use** EVS disk can be attached.<br><br>**Note:** A shared **In-use** EVS disk cannot be expanded. |"
+	want := "| In-use | The EVS disk is attached to a server and is in use. | - Detaching<br />- Creating backups<br />- Expanding capacity" +
+		"<br /><br />**Note:** A shared **In-use** EVS disk can be attached.<br /><br />**Note:** A shared **In-use** EVS disk cannot be expanded. |"
 	if lines[4] != want {
 		t.Errorf("In-use row:\ngot  %s\nwant %s", lines[4], want)
 	}

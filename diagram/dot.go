@@ -104,27 +104,33 @@ func (g *Graph) WriteDOT(w io.Writer) error {
 	if g.View == Figure1 {
 		title = "Figure 1, derived from the model"
 	}
+	if g.Title != nil {
+		title = *g.Title
+	}
 	name := "evs"
 	if g.Spec.Name != "" {
 		name = g.Spec.Name
 	}
 	if g.Weights != nil {
-		title += "\nweighted by simulated traffic"
+		title = strings.TrimPrefix(title+"\nweighted by simulated traffic", "\n")
 		if g.Weights.Scenario != "" {
 			title += " (scenario " + g.Weights.Scenario + ")"
 		}
 		title += ": arrows by transitions per day, statuses by mean disks"
 	}
 	if g.Trace != nil {
-		title += "\n" + g.Trace.caption(g)
+		title = strings.TrimPrefix(title+"\n"+g.Trace.caption(g), "\n")
 	}
 	rankdir := "LR"
 	if g.View == Figure1 {
 		rankdir = "TB"
 	}
+	if g.Rankdir != "" {
+		rankdir = g.Rankdir
+	}
 	fmt.Fprintf(b, "digraph %s {\n", dotQuote(name))
 	fmt.Fprintf(b, "\tgraph %s;\n", attrs("label", title, "labelloc", "t", "fontname", fontName, "fontsize", "16",
-		"rankdir", rankdir, "newrank", "true", "nodesep", "0.35", "ranksep", "0.45", "compound", "true", "pad", "0.2"))
+		"rankdir", rankdir, "newrank", "true", "nodesep", "0.35", "ranksep", "0.45", "compound", "true", "pad", "0.2", "size", g.Size))
 	fmt.Fprintf(b, "\tnode %s;\n", attrs("fontname", fontName, "fontsize", "12", "margin", "0.15,0.06", "height", "0.4", "penwidth", "1.2"))
 	fmt.Fprintf(b, "\tedge %s;\n", attrs("fontname", fontName, "fontsize", "10", "arrowsize", "0.7"))
 

@@ -126,6 +126,16 @@ type Graph struct {
 	// Trace, if set, makes WriteDOT draw a counterexample of the checker:
 	// see [Trace].
 	Trace *Trace
+	// Title, if set, replaces the title's first line ("EVS disk statuses",
+	// "Figure 1, derived from the model"); an empty Title drops it. The
+	// lines of Weights and Trace stay.
+	Title *string
+	// Rankdir, if set, is the direction of the layout: LR (the full view's
+	// default), TB (Figure 1's, and a portrait page's), RL or BT.
+	Rankdir string
+	// Size, if set, is Graphviz's size attribute: the largest drawing in
+	// inches, "width,height", with "!" to scale up to it as well.
+	Size string
 
 	ops []bool // the operations the view keeps, by model.OpID
 }

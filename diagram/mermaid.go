@@ -19,9 +19,11 @@ func mermaidText(s string) string {
 // WriteMermaid writes the graph as a Mermaid stateDiagram-v2, which
 // Markdown viewers that support Mermaid render: every status gets an alias
 // (state "In-use" as in_use), creation starts at [*] and deletion ends
-// there, classes are styled with classDef. Mermaid cannot colour single
-// transitions, so operator and inferred arrows say so in their labels, and
-// an arrow leaving a whole group is written once per status.
+// there, classes are styled with classDef, a decision's question is a note
+// beside its choice state and the legend a note beside the first status.
+// Mermaid's state diagrams cannot colour or dash single transitions, so
+// operator and inferred arrows say so in their labels, and an arrow
+// leaving a whole group is written once per status.
 func (g *Graph) WriteMermaid(w io.Writer) error {
 	b := bufio.NewWriter(w)
 	b.WriteString("stateDiagram-v2\n")
@@ -43,6 +45,24 @@ func (g *Graph) WriteMermaid(w io.Writer) error {
 			byClass[n.Class] = append(byClass[n.Class], n.ID)
 		case NodeDecision:
 			fmt.Fprintf(b, "    state %s <<choice>>\n", n.ID)
+			if n.Label != "" {
+				// Figure 1's question in its diamond: a choice state has
+				// no text of its own, so a note beside it carries it.
+				fmt.Fprintf(b, "    note left of %s : %s\n", n.ID, mermaidText(n.Label))
+			}
+		}
+	}
+	// The legend, as a note beside the first status: Mermaid's state
+	// diagrams cannot colour or dash single transitions (linkStyle is a
+	// flowchart statement), so the labels carry what colours and dashes
+	// say in the other formats.
+	for _, n := range g.Nodes {
+		if n.Kind == NodeStatus {
+			fmt.Fprintf(b, "    note right of %s\n", n.ID)
+			b.WriteString("        Legend: dark blue stable (operations may start), light blue in progress, red failed, yellow parked.\n")
+			b.WriteString("        A label starting operator - is customer service; (inferred) rests on an inference no source states.\n")
+			b.WriteString("    end note\n")
+			break
 		}
 	}
 	ref := func(id string) string {

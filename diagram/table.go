@@ -163,7 +163,7 @@ func mdCell(s string) string {
 
 // WriteMarkdown writes rows as a Markdown table with Table 1's columns:
 // operations as "- " lines and notes as "**Note:**" paragraphs, separated
-// by <br> inside the cell.
+// by <br /> (self-closing, as MDX and Docusaurus require) inside the cell.
 func WriteMarkdown(w io.Writer, rows []model.Table1Row) error {
 	b := bufio.NewWriter(w)
 	fmt.Fprintf(b, "%s\n\n", Table1Caption)
@@ -172,7 +172,7 @@ func WriteMarkdown(w io.Writer, rows []model.Table1Row) error {
 	for _, r := range rows {
 		desc := mdCell(r.Description)
 		for _, n := range r.DescriptionNotes {
-			desc += "<br><br>**Note:** " + mdCell(n)
+			desc += "<br /><br />**Note:** " + mdCell(n)
 		}
 		var ops []string
 		for _, o := range r.Operations {
@@ -185,9 +185,9 @@ func WriteMarkdown(w io.Writer, rows []model.Table1Row) error {
 		if len(ops) == 0 {
 			ops = []string{"None"}
 		}
-		allowed := strings.Join(ops, "<br>")
+		allowed := strings.Join(ops, "<br />")
 		for _, n := range r.Notes {
-			allowed += "<br><br>**Note:** " + mdCell(n)
+			allowed += "<br /><br />**Note:** " + mdCell(n)
 		}
 		fmt.Fprintf(b, "| %s | %s | %s |\n", mdCell(r.Status), desc, allowed)
 	}

@@ -191,6 +191,18 @@ func (t *Trace) caption(g *Graph) string {
 	return b.String()
 }
 
+// Undrawn returns the steps of t that take an arrow of the model which g
+// does not draw (a view or a filter left it out), in order.
+func (t *Trace) Undrawn(g *Graph) []TraceStep {
+	var out []TraceStep
+	for _, s := range t.Steps {
+		if s.OnDiagram && !t.drawn(g, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // drawn reports whether a step's arrow is part of g.
 func (t *Trace) drawn(g *Graph, s TraceStep) bool {
 	for i := range g.Arrows {

@@ -13,10 +13,10 @@ import (
 // configuration and take no bits. The encoding is canonical: equal states
 // give equal bytes, so the bytes (as a string) serve as a map key.
 type Codec struct {
-	sys                                         *System
-	status, op, step, arg, bg, snaps, backs, sz int
-	bgIndex                                     map[OpID]uint64
-	bgOps                                       []OpID
+	sys                                     *System
+	status, op, step, arg, bg, snaps, backs int
+	bgIndex                                 map[OpID]uint64
+	bgOps                                   []OpID
 	// Bits is the number of bits a state takes; Bytes the bytes it is stored in.
 	Bits, Bytes int
 }

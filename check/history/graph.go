@@ -61,8 +61,6 @@ func (g *graph) status(n node) model.StatusID {
 	return model.StatusID(s)
 }
 
-func att(n node) int { return int(n) % (maxAtt + 1) }
-
 // buildGraph explores the one-disk system of the given kind.
 func buildGraph(spec *model.Spec, kind int) (*graph, error) {
 	dc := model.DiskConfig{Shared: kind&1 != 0, System: kind&2 != 0, Size: 10}

@@ -14,7 +14,12 @@
 //
 // Exit status: 0 when every property holds, 1 when one is violated, 2 for
 // bad input or an I/O error, 3 when the search stopped before it could
-// decide (raise -max-states or -max-memory).
+// decide (raise -max-states or -max-memory) or was interrupted (SIGINT or
+// SIGTERM: the reports of what was explored are written, marked
+// interrupted).
+//
+// Reports: -format text, json, sarif or github on stdout; -junit FILE and
+// -html FILE beside it.
 package main
 
 import (

@@ -9,7 +9,14 @@
 //	evsim sim [flags]
 //	evsim sim merge [flags] SHARD.json...
 //
-// Run evsim COMMAND -h for the flags of a command.
+// Run evsim COMMAND -h for the flags of a command. evsim -version (or
+// evsim COMMAND -version) prints the module version and the revision the
+// binary was built from.
+//
+// Every command follows the same conventions: -h prints the help on
+// standard output (exit 0); a usage error prints what is wrong on standard
+// error (exit 2); "-o -" means standard output; a directory named for
+// output is created if missing.
 package main
 
 import (
@@ -20,6 +27,7 @@ import (
 	"github.com/evsim/evsim/cmd/internal/checkcli"
 	"github.com/evsim/evsim/cmd/internal/graphcli"
 	"github.com/evsim/evsim/cmd/internal/simcli"
+	"github.com/evsim/evsim/internal/version"
 )
 
 var commands = []struct {
@@ -45,6 +53,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "-h", "-help", "--help", "help":
 		usage(stdout)
 		return 0
+	case "-version", "--version", "version":
+		fmt.Fprint(stdout, version.Read().Long("evsim"))
+		return 0
 	}
 	for _, c := range commands {
 		if c.name == args[0] {
@@ -61,5 +72,5 @@ func usage(w io.Writer) {
 	for _, c := range commands {
 		fmt.Fprintf(w, "  %-6s %s\n", c.name, c.what)
 	}
-	fmt.Fprintln(w, "\nRun evsim COMMAND -h for the flags of a command.")
+	fmt.Fprintln(w, "\nRun evsim COMMAND -h for the flags of a command, evsim -version for the version.")
 }

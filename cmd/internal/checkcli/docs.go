@@ -2,25 +2,26 @@ package checkcli
 
 import (
 	"encoding/json"
-	"encoding/xml"
 	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
 
+	"github.com/evsim/evsim/cmd/internal/cli"
 	"github.com/evsim/evsim/diagram/table1"
-	"github.com/evsim/evsim/internal/atomicfile"
 	"github.com/evsim/evsim/internal/readfile"
 	"github.com/evsim/evsim/model"
 )
 
 // docsReport is the result of -docs: a page's Table 1 against the model's.
 type docsReport struct {
-	Page        string          `json:"page"`
-	Spec        string          `json:"spec"`
-	Result      string          `json:"result"` // agrees or differs
-	Rows        int             `json:"rows"`
-	Differences []docDifference `json:"differences"`
+	SchemaVersion int             `json:"schema_version"` // of docs/schemas/check-docs-report.schema.json
+	EvsimVersion  string          `json:"evsim_version"`
+	Page          string          `json:"page"`
+	Spec          string          `json:"spec"`
+	Result        string          `json:"result"` // agrees or differs
+	Rows          int             `json:"rows"`
+	Differences   []docDifference `json:"differences"`
 }
 
 type docDifference struct {
@@ -42,6 +43,10 @@ const maxDocsBytes = 4 << 20
 // model's Table 1 and reports every cell where they differ: exit 0 when
 // they agree, 1 on any difference, 2 when the page cannot be read.
 func runDocs(o *options, spec *model.Spec, specName string, stdout, stderr io.Writer) int {
+	if o.html != "" {
+		fmt.Fprintf(stderr, "check: -html goes with a check of the model, not with -docs (use -junit, -format json or sarif)\n")
+		return exitBadInput
+	}
 	data, err := readfile.Read(o.docs, maxDocsBytes)
 	if err != nil {
 		fmt.Fprintf(stderr, "check: -docs: %v\n", err)
@@ -52,7 +57,7 @@ func runDocs(o *options, spec *model.Spec, specName string, stdout, stderr io.Wr
 		fmt.Fprintf(stderr, "check: -docs: %v\n", err)
 		return exitBadInput
 	}
-	rep := docsReport{Page: o.docs, Spec: specName, Result: "agrees", Rows: len(page.Rows), Differences: []docDifference{}}
+	rep := docsReport{SchemaVersion: reportSchemaVersion, EvsimVersion: cli.Version(), Page: o.docs, Spec: specName, Result: "agrees", Rows: len(page.Rows), Differences: []docDifference{}}
 	for _, d := range table1.Compare(page, spec.Table1()) {
 		rep.Differences = append(rep.Differences, docDifference{
 			Line: d.Line, Col: d.Col, Status: d.Status, Field: d.Field.String(), Kind: d.Kind.String(),
@@ -62,7 +67,16 @@ func runDocs(o *options, spec *model.Spec, specName string, stdout, stderr io.Wr
 	if len(rep.Differences) > 0 {
 		rep.Result = "differs"
 	}
+	code := exitHolds
+	if len(rep.Differences) > 0 {
+		code = exitViolated
+	}
 	switch o.format {
+	case "sarif":
+		if err := writeSARIF(stdout, docsSARIF(&rep, code)); err != nil {
+			fmt.Fprintf(stderr, "check: %v\n", err)
+			return exitBadInput
+		}
 	case "json":
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -81,6 +95,9 @@ func runDocs(o *options, spec *model.Spec, specName string, stdout, stderr io.Wr
 				fmt.Fprintln(stdout, d.Text)
 			}
 		}
+		if o.format == "github" {
+			writeDocsGitHub(stdout, &rep)
+		}
 	}
 	if o.junit != "" {
 		if err := writeDocsJUnit(o.junit, page, &rep); err != nil {
@@ -97,22 +114,6 @@ func runDocs(o *options, spec *model.Spec, specName string, stdout, stderr io.Wr
 // writeDocsJUnit writes one test case per status row of the page, failing
 // with the row's differences, and one for statuses the page lacks.
 func writeDocsJUnit(path string, page *table1.Table, rep *docsReport) error {
-	type failure struct {
-		Message string `xml:"message,attr"`
-		Text    string `xml:",chardata"`
-	}
-	type testcase struct {
-		Name      string   `xml:"name,attr"`
-		ClassName string   `xml:"classname,attr"`
-		Failure   *failure `xml:"failure,omitempty"`
-	}
-	type suite struct {
-		XMLName  xml.Name   `xml:"testsuite"`
-		Name     string     `xml:"name,attr"`
-		Tests    int        `xml:"tests,attr"`
-		Failures int        `xml:"failures,attr"`
-		Cases    []testcase `xml:"testcase"`
-	}
 	byStatus := map[string][]string{}
 	onPage := map[string]bool{}
 	for _, r := range page.Rows {
@@ -125,23 +126,22 @@ func writeDocsJUnit(path string, page *table1.Table, rep *docsReport) error {
 			absent = append(absent, d.Text)
 		}
 	}
-	s := suite{Name: "docs " + filepath.Base(rep.Page)}
+	s := cli.JUnitSuite{Name: "docs " + filepath.Base(rep.Page), Package: "evsim.docs",
+		Properties: []cli.JUnitProperty{{Name: "evsim.result", Value: rep.Result}, {Name: "evsim.page", Value: rep.Page}, {Name: "evsim.spec", Value: rep.Spec}}}
 	add := func(name string, diffs []string) {
-		c := testcase{Name: name, ClassName: "table1"}
+		c := cli.JUnitCase{Name: name, ClassName: "table1"}
 		if len(diffs) > 0 {
-			c.Failure = &failure{Message: fmt.Sprintf("%d difference(s)", len(diffs)), Text: strings.Join(diffs, "\n")}
-			s.Failures++
+			c.Failure = &cli.JUnitProblem{Message: fmt.Sprintf("%d difference(s)", len(diffs)), Type: "differs", Text: strings.Join(diffs, "\n")}
 		}
 		s.Cases = append(s.Cases, c)
-		s.Tests++
 	}
 	for _, r := range page.Rows {
 		add(r.Status, byStatus[r.Status])
 	}
 	add("statuses of the model missing from the page", absent)
-	out, err := xml.MarshalIndent(s, "", "  ")
+	out, err := cli.MarshalJUnit([]cli.JUnitSuite{s})
 	if err != nil {
 		return err
 	}
-	return atomicfile.Write(path, append([]byte(xml.Header), append(out, '\n')...))
+	return writeFile(path, out)
 }

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/evsim/evsim/cmd/internal/cli"
 )
 
 const pageFixture = "../../../diagram/table1/testdata/evs_01_0040.rst"
@@ -109,19 +111,14 @@ func TestDocsJUnit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var s struct {
-		Tests    int `xml:"tests,attr"`
-		Failures int `xml:"failures,attr"`
-		Cases    []struct {
-			Name    string `xml:"name,attr"`
-			Failure *struct {
-				Text string `xml:",chardata"`
-			} `xml:"failure"`
-		} `xml:"testcase"`
-	}
-	if err := xml.Unmarshal(data, &s); err != nil {
+	var suites cli.JUnitSuites
+	if err := xml.Unmarshal(data, &suites); err != nil {
 		t.Fatal(err)
 	}
+	if len(suites.Suites) != 1 {
+		t.Fatalf("%d suites, want 1", len(suites.Suites))
+	}
+	s := suites.Suites[0]
 	if s.Tests != 18 || s.Failures != 1 {
 		t.Errorf("got %d tests and %d failures, want 18 (a row each and one for missing rows) and 1", s.Tests, s.Failures)
 	}

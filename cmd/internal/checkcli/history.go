@@ -3,7 +3,6 @@ package checkcli
 import (
 	"context"
 	"encoding/json"
-	"encoding/xml"
 	"flag"
 	"fmt"
 	"io"
@@ -16,14 +15,16 @@ import (
 	"text/tabwriter"
 
 	chist "github.com/evsim/evsim/check/history"
-	"github.com/evsim/evsim/internal/atomicfile"
+	"github.com/evsim/evsim/cmd/internal/cli"
 	"github.com/evsim/evsim/model"
 	mh "github.com/evsim/evsim/model/history"
 )
 
 // historyReport is the result of -history with what was checked.
 type historyReport struct {
-	Spec string `json:"spec"`
+	SchemaVersion int    `json:"schema_version"`
+	EvsimVersion  string `json:"evsim_version"`
+	Spec          string `json:"spec"`
 	*chist.Report
 }
 
@@ -66,7 +67,7 @@ func runHistory(o *options, spec *model.Spec, specName string, stdout, stderr io
 		fmt.Fprintf(stderr, "check: %v\n", err)
 		return exitBadInput
 	}
-	out := historyReport{Spec: specName, Report: rep}
+	out := historyReport{SchemaVersion: reportSchemaVersion, EvsimVersion: cli.Version(), Spec: specName, Report: rep}
 	switch o.format {
 	case "json":
 		enc := json.NewEncoder(stdout)
@@ -205,7 +206,7 @@ func seenText(s *chist.Seen) string {
 func writeHistoryJUnit(name string, o *historyReport) error {
 	r := o.Report
 	class := "history." + strings.TrimSuffix(filepath.Base(r.File), filepath.Ext(r.File))
-	suite := junitSuite{Name: "history " + filepath.Base(r.File)}
+	suite := cli.JUnitSuite{Name: "history " + filepath.Base(r.File), Package: "evsim.history"}
 	byDisk := map[string][]chist.Violation{}
 	var disks []string
 	for _, x := range r.Listed {
@@ -227,27 +228,23 @@ func writeHistoryJUnit(name string, o *historyReport) error {
 			}
 		}
 		first := byDisk[d][0]
-		suite.Cases = append(suite.Cases, junitCase{Name: "disk " + d, ClassName: class,
-			Failure: &junitFailure{Message: fmt.Sprintf("%s:%d: %s", r.File, first.Line, first.Why), Text: b.String()}})
-		suite.Failures++
+		suite.Cases = append(suite.Cases, cli.JUnitCase{Name: "disk " + d, ClassName: class,
+			Failure: &cli.JUnitProblem{Message: fmt.Sprintf("%s:%d: %s", r.File, first.Line, first.Why), Type: "violation", Text: b.String()}})
 	}
 	if hidden := r.Violations - len(r.Listed); hidden > 0 {
-		suite.Cases = append(suite.Cases, junitCase{Name: "further violations", ClassName: class,
-			Failure: &junitFailure{Message: fmt.Sprintf("%d more violations beyond the first %d listed", hidden, len(r.Listed))}})
-		suite.Failures++
+		suite.Cases = append(suite.Cases, cli.JUnitCase{Name: "further violations", ClassName: class,
+			Failure: &cli.JUnitProblem{Message: fmt.Sprintf("%d more violations beyond the first %d listed", hidden, len(r.Listed)), Type: "violation"}})
 	}
-	suite.Cases = append(suite.Cases, junitCase{Name: fmt.Sprintf("%d other disks", r.Disks-len(disks)), ClassName: class})
+	suite.Cases = append(suite.Cases, cli.JUnitCase{Name: fmt.Sprintf("%d other disks", r.Disks-len(disks)), ClassName: class})
 	if r.Incomplete {
-		suite.Skipped++
-		suite.Cases = append(suite.Cases, junitCase{Name: "the rest of the history", ClassName: class,
-			Skipped: &junitSkipped{Message: fmt.Sprintf("interrupted after %d observations", r.Observations)}})
+		suite.Cases = append(suite.Cases, cli.JUnitCase{Name: "the rest of the history", ClassName: class,
+			Skipped: &cli.JUnitSkipped{Message: fmt.Sprintf("interrupted after %d observations", r.Observations)}})
 	}
-	suite.Tests = len(suite.Cases)
-	data, err := xml.MarshalIndent(junitSuites{Suites: []junitSuite{suite}}, "", "  ")
+	data, err := cli.MarshalJUnit([]cli.JUnitSuite{suite})
 	if err != nil {
 		return err
 	}
-	return atomicfile.Write(name, append([]byte(xml.Header), append(data, '\n')...))
+	return writeFile(name, data)
 }
 
 // historyFlags declares the flags of -history.

@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/evsim/evsim/cmd/internal/cli"
+	"github.com/evsim/evsim/cmd/internal/schematest"
 )
 
 const fleetFixture = "../../../check/history/testdata/fleet.csv"
@@ -61,6 +64,9 @@ func TestHistoryJSONAndJUnit(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatal(err)
 	}
+	if !strings.Contains(out, `"schema_version": 1`) || !strings.Contains(out, `"evsim_version": "`) {
+		t.Error("the history report has no schema_version or evsim_version")
+	}
 	if rep.Violations != 1 || rep.Pairs != 8 || len(rep.Listed) != 1 || rep.Listed[0].Line != 10 || rep.Listed[0].Rule != "table-operations-only-where-listed" {
 		t.Errorf("json report %+v", rep)
 	}
@@ -68,7 +74,8 @@ func TestHistoryJSONAndJUnit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var suites junitSuites
+	schematest.MustJUnit(t, junit)
+	var suites cli.JUnitSuites
 	if err := xml.Unmarshal(data, &suites); err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"encoding/xml"
 	"errors"
 	"flag"
 	"fmt"
@@ -20,7 +19,7 @@ import (
 
 	"github.com/evsim/evsim/check"
 	"github.com/evsim/evsim/check/random"
-	"github.com/evsim/evsim/internal/atomicfile"
+	"github.com/evsim/evsim/cmd/internal/cli"
 	"github.com/evsim/evsim/model"
 )
 
@@ -631,33 +630,32 @@ func writeRandomText(w io.Writer, o *randomOutput) error {
 // writeRandomJUnit writes one test case per property: a failure for a
 // violated one, skipped for one a random run cannot decide.
 func writeRandomJUnit(name string, o *randomOutput) error {
-	suite := junitSuite{Name: "check -random " + filepath.Base(o.Spec), Tests: len(o.Properties)}
+	base := strings.TrimSuffix(filepath.Base(o.Spec), filepath.Ext(o.Spec))
+	suite := cli.JUnitSuite{Name: "check -random " + filepath.Base(o.Spec), Package: "evsim.check.random"}
 	detail := map[string]randomViolation{}
 	for _, v := range o.Violations {
 		detail[v.Property] = v
 	}
 	for _, p := range o.Properties {
-		c := junitCase{Name: p.Name, ClassName: "check.random." + strings.TrimSuffix(filepath.Base(o.Spec), filepath.Ext(o.Spec))}
+		c := cli.JUnitCase{Name: p.Name, ClassName: "check.random." + base}
 		switch p.Verdict {
 		case check.Violated:
-			suite.Failures++
 			v := detail[p.Name]
 			var b strings.Builder
 			b.WriteString(v.Detail + "\n")
 			writeTrace(&b, v.Trace)
 			b.WriteString("replay with: " + v.Replay + "\n")
-			c.Failure = &junitFailure{Message: v.Detail, Text: b.String()}
+			c.Failure = &cli.JUnitProblem{Message: v.Detail, Type: "violated", Text: b.String()}
 		case check.Unknown:
-			suite.Skipped++
-			c.Skipped = &junitSkipped{Message: o.Notes[p.Name]}
+			c.Skipped = &cli.JUnitSkipped{Message: o.Notes[p.Name]}
 		}
 		suite.Cases = append(suite.Cases, c)
 	}
-	data, err := xml.MarshalIndent(junitSuites{Suites: []junitSuite{suite}}, "", "  ")
+	data, err := cli.MarshalJUnit([]cli.JUnitSuite{suite})
 	if err != nil {
 		return err
 	}
-	return atomicfile.Write(name, append([]byte(xml.Header), append(data, '\n')...))
+	return writeFile(name, data)
 }
 
 // line prints one progress line.

@@ -3,6 +3,7 @@ package checkcli
 import (
 	"encoding/json"
 	"encoding/xml"
+	"github.com/evsim/evsim/cmd/internal/cli"
 	"os"
 	"path/filepath"
 	"strings"
@@ -259,7 +260,7 @@ func TestRandomBudgetAndJUnit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var suites junitSuites
+	var suites cli.JUnitSuites
 	if err := xml.Unmarshal(data, &suites); err != nil {
 		t.Fatal(err)
 	}

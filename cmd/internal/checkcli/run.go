@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/evsim/evsim/check"
+	"github.com/evsim/evsim/cmd/internal/cli"
 	"github.com/evsim/evsim/internal/readfile"
 	"github.com/evsim/evsim/model"
 )
@@ -45,6 +46,7 @@ type options struct {
 	progress            bool
 	docs                string
 	pin                 pinOptions // -page, -findings, -write-findings (pinned.go)
+	html                string
 	history             string
 	historyFormat       string
 	lenient             bool
@@ -55,13 +57,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if isRandom(args) {
 		return runRandom(args, stdout, stderr)
 	}
-	o, err := parseFlags(args, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return exitHolds
+	o, err := parseFlags(args, stdout, stderr)
+	var done parseDone
+	if errors.As(err, &done) {
+		return int(done)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "check: %v\n", err)
-		return exitBadInput
+		return cli.UsageError(stderr, "check", "%v", err)
 	}
 	specName := model.DefaultSpecName
 	spec := model.Default()
@@ -129,7 +131,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		prog = newProgress(stderr)
 		copt.Progress = prog.update
 	}
+	ctx, stop := interrupt()
+	defer stop()
+	copt.Cancel = ctx.Done()
 	rep, err := check.Check(sys, copt)
+	stop()
 	prog.finish()
 	if watch != nil {
 		peakMemory = watch.stop()
@@ -142,7 +148,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "check: %v\n", err)
 		return exitBadInput
 	}
-	out := output{Spec: specName, Config: describeConfig(cfg, o, workers), Report: rep}
+	out := output{SchemaVersion: reportSchemaVersion, EvsimVersion: cli.Version(), Spec: specName, Config: describeConfig(cfg, o, workers), Report: rep}
+	code := exitHolds
+	switch {
+	case rep.Stop == check.Interrupted.String() || rep.Result == check.ResultIncomplete:
+		code = exitIncomplete
+	case rep.Result == check.ResultViolated:
+		code = exitViolated
+	}
 	switch o.format {
 	case "json":
 		enc := json.NewEncoder(stdout)
@@ -151,10 +164,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "check: %v\n", err)
 			return exitBadInput
 		}
+	case "sarif":
+		if err := writeSARIF(stdout, checkSARIF(&out, spec, o.spec == "", code)); err != nil {
+			fmt.Fprintf(stderr, "check: %v\n", err)
+			return exitBadInput
+		}
 	default:
 		if err := writeText(stdout, &out); err != nil {
 			fmt.Fprintf(stderr, "check: %v\n", err)
 			return exitBadInput
+		}
+		if o.format == "github" {
+			writeGitHub(stdout, &out, spec, o.spec == "")
 		}
 	}
 	if o.junit != "" {
@@ -162,6 +183,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "check: %v\n", err)
 			return exitBadInput
 		}
+	}
+	if o.html != "" {
+		if err := writeHTML(o.html, &out, spec); err != nil {
+			fmt.Fprintf(stderr, "check: %v\n", err)
+			return exitBadInput
+		}
+	}
+	if rep.Stop == check.Interrupted.String() {
+		fmt.Fprintf(stderr, "check: interrupted: the report covers what was explored and is marked incomplete\n")
+		return exitIncomplete
 	}
 	switch rep.Result {
 	case check.ResultViolated:
@@ -173,17 +204,22 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return exitHolds
 }
 
-func parseFlags(args []string, stderr io.Writer) (*options, error) {
+// parseDone is the exit status of a parse that ended the command: -h,
+// -version or a usage error already printed.
+type parseDone int
+
+func (d parseDone) Error() string { return fmt.Sprintf("exit status %d", int(d)) }
+
+func parseFlags(args []string, stdout, stderr io.Writer) (*options, error) {
 	o := &options{}
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: check [flags]\n\nExplores every reachable state of a bounded fleet and checks the spec's properties.\nExit status: 0 every property holds, 1 a property is violated, 2 bad input, 3 incomplete.\n\nWith -docs PAGE.rst it compares the page's status table with the model's Table 1 instead:\nexit 0 when they agree, 1 on any difference (each printed as page:line:col), 2 when the page cannot be read.\n\nWith -random it runs random operation sequences on fleets of up to 64 disks instead (see check -random -h).\n\nWith -history FILE it checks an observed status history of a fleet against the model instead:\nexit 0 when every pair of observations is explained, 1 on any violation, 2 when the history cannot be read.\n\nflags:\n")
+	usage := func(w io.Writer) {
+		fmt.Fprintf(w, "usage: check [flags]\n\nExplores every reachable state of a bounded fleet and checks the spec's properties.\nExit status: 0 every property holds, 1 a property is violated, 2 bad input, 3 incomplete.\n\nWith -docs PAGE.rst it compares the page's status table with the model's Table 1 instead:\nexit 0 when they agree, 1 on any difference (each printed as page:line:col), 2 when the page cannot be read.\n\nWith -random it runs random operation sequences on fleets of up to 64 disks instead (see check -random -h).\n\nWith -history FILE it checks an observed status history of a fleet against the model instead:\nexit 0 when every pair of observations is explained, 1 on any violation, 2 when the history cannot be read.\n\nflags:\n")
 		fs.PrintDefaults()
 	}
 	def := model.DefaultConfig()
 	fs.StringVar(&o.spec, "spec", "", "spec `file` (YAML) to check instead of the embedded EVS spec")
-	fs.StringVar(&o.format, "format", "text", "report format: text or json")
+	fs.StringVar(&o.format, "format", "text", "report `format`: text, json, sarif (SARIF 2.1.0 for code scanning: results at their line of the spec, or of the page with -docs)\nor github (the text report, then GitHub Actions ::error annotations)")
 	fs.StringVar(&o.junit, "junit", "", "also write a JUnit XML `file`, one test case per property")
 	disks := fs.String("disks", formatDisks(def.Disks), disksHelp)
 	fs.IntVar(&o.servers, "servers", def.Servers, "number of servers (0 to 32; a state of more than 64 bits takes several words and more memory)")
@@ -201,16 +237,17 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.Bool("random", false, "run random operation sequences instead of an exhaustive search (see check -random -h)")
 	fs.StringVar(&o.docs, "docs", "", "instead of exploring, compare the status table of a documentation `page` (reStructuredText, the grid table of the EVS Disk Status page) with the model's Table 1: exit 1 on any difference")
 	historyFlags(fs, o)
-	if err := fs.Parse(args); err != nil {
-		return nil, err
+	registerReportFlags(fs, o)
+	if code, done := cli.Parse(fs, "check", args, stdout, stderr, usage); done {
+		return nil, parseDone(code)
 	}
 	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected argument %q; every input is a flag (see -h)", fs.Arg(0))
+		return nil, fmt.Errorf("unexpected argument %q; every input is a flag", fs.Arg(0))
 	}
 	switch o.format {
-	case "text", "json":
+	case "text", "json", "sarif", "github":
 	default:
-		return nil, fmt.Errorf("-format %q: want text or json", o.format)
+		return nil, fmt.Errorf("-format %q: want text, json, sarif or github", o.format)
 	}
 	var err error
 	if o.disks, err = parseDisks(*disks); err != nil {
@@ -345,8 +382,10 @@ func describeConfig(cfg model.Config, o *options, workers int) configJSON {
 
 // output is the report with what was checked.
 type output struct {
-	Spec   string     `json:"spec"`
-	Config configJSON `json:"config"`
+	SchemaVersion int        `json:"schema_version"` // of docs/schemas/check-report.schema.json
+	EvsimVersion  string     `json:"evsim_version"`
+	Spec          string     `json:"spec"`
+	Config        configJSON `json:"config"`
 	*check.Report
 }
 

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/evsim/evsim/cmd/internal/cli"
 	"github.com/evsim/evsim/model"
 )
 
@@ -227,7 +228,7 @@ func TestBadInput(t *testing.T) {
 		{"bad size", []string{"-disks", "data:big"}, `size "big"`},
 		{"too many disks", []string{"-disks", "65*data"}, "repeat count"},
 		{"too many disks to search", []string{"-disks", "9*data"}, "exhaustive search takes at most 8"},
-		{"bad format", []string{"-format", "xml"}, "want text or json"},
+		{"bad format", []string{"-format", "xml"}, "want text, json, sarif or github"},
 		{"bad memory", []string{"-max-memory", "lots"}, "-max-memory"},
 		{"negative servers", []string{"-servers", "-1"}, "must not be negative"},
 		{"too many servers", []string{"-servers", "40"}, "servers"},
@@ -266,7 +267,7 @@ func TestJUnit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var suites junitSuites
+	var suites cli.JUnitSuites
 	if err := xml.Unmarshal(data, &suites); err != nil {
 		t.Fatal(err)
 	}
@@ -295,12 +296,12 @@ func TestJUnit(t *testing.T) {
 }
 
 func TestHelpListsEveryFlag(t *testing.T) {
-	code, _, errs := runCheck(t, "-h")
-	if code != exitHolds {
-		t.Errorf("exit %d", code)
+	code, out, errs := runCheck(t, "-h")
+	if code != exitHolds || errs != "" {
+		t.Errorf("exit %d, stderr %q; want 0 and help on stdout only", code, errs)
 	}
-	for _, f := range []string{"-spec", "-format", "-junit", "-disks", "-servers", "-snapshots", "-backups", "-size-steps", "-operator", "-power", "-workers", "-max-states", "-max-memory", "-symmetry", "shared-system"} {
-		if !strings.Contains(errs, f) {
+	for _, f := range []string{"-spec", "-format", "-junit", "-disks", "-servers", "-snapshots", "-backups", "-size-steps", "-operator", "-power", "-workers", "-max-states", "-max-memory", "-symmetry", "shared-system", "-version"} {
+		if !strings.Contains(out, f) {
 			t.Errorf("-h does not mention %s", f)
 		}
 	}

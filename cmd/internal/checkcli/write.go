@@ -2,7 +2,6 @@ package checkcli
 
 import (
 	"bufio"
-	"encoding/xml"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -10,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/evsim/evsim/check"
+	"github.com/evsim/evsim/cmd/internal/cli"
 	"github.com/evsim/evsim/internal/atomicfile"
 )
 
@@ -31,7 +31,11 @@ func writeText(w io.Writer, o *output) error {
 	fmt.Fprintf(bw, "search         breadth-first, %d worker(s), symmetry reduction %s, %d bits per state\n", c.Workers, onOff(c.Symmetry), r.Bits)
 	fmt.Fprintln(bw)
 	fmt.Fprintf(bw, "result         %s", strings.ToUpper(r.Result))
-	if r.Stop != "complete" {
+	switch r.Stop {
+	case "complete":
+	case check.Interrupted.String():
+		fmt.Fprintf(bw, " (interrupted: the figures cover what was explored)")
+	default:
 		fmt.Fprintf(bw, " (stopped at %s)", r.Stop)
 	}
 	fmt.Fprintln(bw)
@@ -147,63 +151,51 @@ func writeTrace(w io.Writer, trace []check.TraceStep) {
 	tw.Flush()
 }
 
-type junitSuites struct {
-	XMLName xml.Name     `xml:"testsuites"`
-	Suites  []junitSuite `xml:"testsuite"`
-}
-
-type junitSuite struct {
-	Name     string      `xml:"name,attr"`
-	Tests    int         `xml:"tests,attr"`
-	Failures int         `xml:"failures,attr"`
-	Skipped  int         `xml:"skipped,attr"`
-	Cases    []junitCase `xml:"testcase"`
-}
-
-type junitCase struct {
-	Name      string        `xml:"name,attr"`
-	ClassName string        `xml:"classname,attr"`
-	Failure   *junitFailure `xml:"failure,omitempty"`
-	Skipped   *junitSkipped `xml:"skipped,omitempty"`
-}
-
-type junitFailure struct {
-	Message string `xml:"message,attr"`
-	Text    string `xml:",chardata"`
-}
-
-type junitSkipped struct {
-	Message string `xml:"message,attr"`
-}
-
-// writeJUnit writes one test case per property to a temporary file next to
-// name and renames it into place.
-func writeJUnit(name string, o *output) error {
+// junitSuite is one test case per property: a violated one fails with
+// its counterexample, an undecided one is skipped with the reason.
+func junitSuite(o *output) cli.JUnitSuite {
 	r := o.Report
-	suite := junitSuite{Name: "check " + filepath.Base(o.Spec), Tests: len(r.Properties)}
+	base := strings.TrimSuffix(filepath.Base(o.Spec), filepath.Ext(o.Spec))
+	suite := cli.JUnitSuite{Name: "check " + filepath.Base(o.Spec), Package: "evsim.check", Time: cli.Seconds(r.Seconds),
+		Properties: []cli.JUnitProperty{{Name: "evsim.result", Value: r.Result}, {Name: "evsim.stop", Value: r.Stop},
+			{Name: "evsim.disks", Value: o.Config.Disks}, {Name: "evsim.servers", Value: fmt.Sprint(o.Config.Servers)},
+			{Name: "evsim.states", Value: fmt.Sprint(r.States)}}}
 	detail := map[string]check.Counterexample{}
 	for _, v := range r.Violations {
 		detail[v.Property] = v
 	}
 	for _, p := range r.Properties {
-		c := junitCase{Name: p.Name, ClassName: "check." + strings.TrimSuffix(filepath.Base(o.Spec), filepath.Ext(o.Spec))}
+		c := cli.JUnitCase{Name: p.Name, ClassName: "check." + base}
 		switch p.Verdict {
 		case check.Violated:
-			suite.Failures++
 			v := detail[p.Name]
 			var b strings.Builder
 			b.WriteString(v.Detail + "\n")
 			writeTrace(&b, v.Trace)
-			c.Failure = &junitFailure{Message: v.Detail, Text: b.String()}
+			c.Failure = &cli.JUnitProblem{Message: v.Detail, Type: "violated", Text: b.String()}
 		case check.Unknown:
-			suite.Skipped++
-			c.Skipped = &junitSkipped{Message: "the search stopped before it could decide: " + r.Hint}
+			c.Skipped = &cli.JUnitSkipped{Message: "the search stopped before it could decide: " + r.Hint}
 		}
 		suite.Cases = append(suite.Cases, c)
 	}
-	data, err := xml.MarshalIndent(junitSuites{Suites: []junitSuite{suite}}, "", "  ")
+	return suite
+}
+
+// writeJUnit writes the JUnit report to a temporary file next to name and
+// renames it into place.
+func writeJUnit(name string, o *output) error {
+	data, err := cli.MarshalJUnit([]cli.JUnitSuite{junitSuite(o)})
 	if err != nil {
 		return err
 	}
-	return atomicfile.Write(name, append([]byte(xml.Header), append(data, '\n')...))
+	return writeFile(name, data)
+}
+
+// writeFile writes a report file whole or not at all, creating its
+// directory if missing.
+func writeFile(name string, data []byte) error {
+	if err := cli.EnsureDir(filepath.Dir(name)); err != nil {
+		return err
+	}
+	return atomicfile.Write(name, data)
 }

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/evsim/evsim/cmd/internal/cli"
 	"github.com/evsim/evsim/diagram"
 	"github.com/evsim/evsim/diagram/render"
 	"github.com/evsim/evsim/internal/atomicfile"
@@ -70,6 +71,7 @@ type options struct {
 	format, out, view, ops, actor, statuses, spec, weights string
 	trace, property                                        string
 	scale                                                  float64
+	title, rankdir, size                                   string
 }
 
 // usageError is bad input on the command line: exit status 2, with the
@@ -79,7 +81,7 @@ type usageError struct{ msg string }
 func (e *usageError) Error() string { return e.msg }
 
 func usage(w io.Writer, fs *flag.FlagSet, spec *model.Spec) {
-	fmt.Fprintf(w, `Usage: graph [flags]
+	fmt.Fprintf(w, `usage: graph [flags]
 
 Draws the EVS disk status diagram, or regenerates Table 1 of the EVS Disk
 Status page, from the model. With no flags: the full diagram as DOT on
@@ -95,6 +97,9 @@ Flags:
 	fmt.Fprintf(w, "\nViews (-view):\n")
 	fmt.Fprintf(w, "  full      every status and every operation\n")
 	fmt.Fprintf(w, "  figure1   Figure 1 of the page, derived from the model\n")
+	for _, p := range parts {
+		fmt.Fprintf(w, "  %-9s %s\n", p.name, p.what)
+	}
 	fmt.Fprintf(w, "\nActors (-actor): %s\n", strings.Join(diagram.Actors, ", "))
 	fmt.Fprintf(w, "\nOperations (-ops, of the embedded spec):\n")
 	for i := range spec.Ops {
@@ -121,8 +126,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(io.Discard)
 	var o options
 	fs.StringVar(&o.format, "format", "", "output `format`: "+strings.Join(formatNames(), ", ")+" (default: from the -o extension, else dot)")
-	fs.StringVar(&o.out, "o", "", "write to `file` instead of standard output (written whole or not at all)")
-	fs.StringVar(&o.view, "view", "full", "`view`: "+strings.Join(diagram.Views(), ", "))
+	fs.StringVar(&o.out, "o", "", "write to `file` instead of standard output (written whole or not at all; - is standard output; its directory is created if missing)")
+	fs.StringVar(&o.view, "view", "full", "`view`: "+strings.Join(append(diagram.Views(), partNames()...), ", "))
 	fs.StringVar(&o.ops, "ops", "", "draw only these operations (comma-separated `names`)")
 	fs.StringVar(&o.actor, "actor", "all", "draw the operations of this `actor`: "+strings.Join(diagram.Actors, ", "))
 	fs.StringVar(&o.statuses, "statuses", "", "draw only these statuses and the arrows between them (comma-separated `names`)")
@@ -131,23 +136,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.weights, "weights", "", "weight the diagram by a simulator run: the JSON summary `file` of cmd/sim -format json (arrows by transitions per day, statuses by mean disks)")
 	fs.StringVar(&o.trace, "trace", "", "draw a counterexample of the model checker: the JSON report `file` of cmd/check -format json (its arrows coloured and numbered in order)")
 	fs.StringVar(&o.property, "property", "", "with -trace: the violated `property` whose counterexample to draw (default: the first in the report)")
+	registerLayoutFlags(fs, &o)
 	embedded := model.Default()
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(stdout)
-			usage(stdout, fs, embedded)
-			return 0
-		}
-		fmt.Fprintf(stderr, "graph: %v\nrun graph -h for the flags and their values\n", err)
-		return 2
+	if code, done := cli.Parse(fs, "graph", args, stdout, stderr, func(w io.Writer) { usage(w, fs, embedded) }); done {
+		return code
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "graph: unexpected argument %q: graph takes flags only\nrun graph -h for the flags and their values\n", fs.Arg(0))
-		return 2
+		return cli.UsageError(stderr, "graph", "unexpected argument %q: graph takes flags only", fs.Arg(0))
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	if err := generate(o, set, embedded, stdout); err != nil {
+	if err := generate(o, set, embedded, stdout, stderr); err != nil {
 		fmt.Fprintf(stderr, "graph: %v\n", err)
 		var ue *usageError
 		if errors.As(err, &ue) {
@@ -169,9 +168,9 @@ func splitList(s string) []string {
 }
 
 // generate makes the artefact and writes it to -o or stdout.
-func generate(o options, set map[string]bool, spec *model.Spec, stdout io.Writer) error {
+func generate(o options, set map[string]bool, spec *model.Spec, stdout, stderr io.Writer) error {
 	format := o.format
-	if format == "" && o.out != "" {
+	if format == "" && o.out != "" && o.out != cli.Stdout {
 		f, ok := formatOf(o.out)
 		if !ok {
 			return &usageError{fmt.Sprintf("cannot tell the format of %q from its extension: use one of %s, or -format", o.out, strings.Join(extNames(), " "))}
@@ -188,9 +187,12 @@ func generate(o options, set map[string]bool, spec *model.Spec, stdout io.Writer
 	if !known {
 		return &usageError{fmt.Sprintf("unknown format %q: valid formats are %s", format, strings.Join(formatNames(), ", "))}
 	}
+	if err := applyPart(&o, set); err != nil {
+		return err
+	}
 	view, err := diagram.ParseView(o.view)
 	if err != nil {
-		return &usageError{strings.TrimPrefix(err.Error(), "diagram: ")}
+		return &usageError{strings.TrimPrefix(err.Error(), "diagram: ") + ", or a part of the life cycle: " + strings.Join(partNames(), ", ")}
 	}
 	if !(o.scale > 0) || o.scale > 16 {
 		return &usageError{fmt.Sprintf("-scale %v: want a factor above 0 and at most 16", o.scale)}
@@ -208,7 +210,7 @@ func generate(o options, set map[string]bool, spec *model.Spec, stdout io.Writer
 	var buf bytes.Buffer
 	if format == "rst" || format == "markdown" {
 		var which []string
-		for _, f := range []string{"view", "ops", "actor", "statuses", "weights", "trace"} {
+		for _, f := range []string{"view", "ops", "actor", "statuses", "weights", "trace", "title", "rankdir", "size"} {
 			if set[f] {
 				which = append(which, "-"+f)
 			}
@@ -235,6 +237,9 @@ func generate(o options, set map[string]bool, spec *model.Spec, stdout io.Writer
 	if err != nil {
 		return &usageError{strings.TrimPrefix(err.Error(), "diagram: ")}
 	}
+	if err := applyLayout(g, o, set, format); err != nil {
+		return err
+	}
 	if o.weights != "" {
 		if g.Weights, err = readWeights(o.weights, spec); err != nil {
 			return err
@@ -251,6 +256,9 @@ func generate(o options, set map[string]bool, spec *model.Spec, stdout io.Writer
 			return &usageError{fmt.Sprintf("-trace draws on the picture: use -format dot, svg or png, not %s", format)}
 		}
 		if g.Trace, err = readTrace(o.trace, o.property, spec); err != nil {
+			return err
+		}
+		if g, err = traceView(g, spec, o, view, stderr); err != nil {
 			return err
 		}
 	}
@@ -288,11 +296,14 @@ func isTerminal(f *os.File) bool {
 // so that path holds either its old content or all of data; with no path,
 // to stdout.
 func output(path string, data []byte, stdout io.Writer) error {
-	if path == "" {
+	if path == "" || path == cli.Stdout {
 		if f, ok := stdout.(*os.File); ok && isTerminal(f) && !utf8.Valid(data) {
 			return &usageError{"not writing a binary picture to the terminal: use -o FILE or a pipe"}
 		}
 		_, err := stdout.Write(data)
+		return err
+	}
+	if err := cli.EnsureDir(filepath.Dir(path)); err != nil {
 		return err
 	}
 	return atomicfile.Write(path, data)

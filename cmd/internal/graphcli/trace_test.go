@@ -105,3 +105,42 @@ func TestTraceErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestTraceLeavesTheView: the README's example (a shared In-use disk
+// expanded, drawn on Figure 1, which has no expansion of an In-use disk)
+// falls back to the full view and says so, so that the violating step is
+// on the picture.
+func TestTraceLeavesTheView(t *testing.T) {
+	spec := "../../../model/testdata/mutants/shared-in-use-expands.yaml"
+	report := filepath.Join(t.TempDir(), "report.json")
+	rep := []byte(`{"spec": "shared-in-use-expands.yaml", "violations": [{"property": "shared-in-use-never-expands",
+  "detail": "shared disk d0 went from In-use to Expanding", "trace": [
+  {"action": "start create d0", "op": "create", "disk": 0, "server": -1, "from": "(none)", "to": "Creating"},
+  {"action": "succeed create d0", "op": "create", "disk": 0, "server": -1, "from": "Creating", "to": "Available"},
+  {"action": "start attach d0 s0", "op": "attach", "disk": 0, "server": 0, "from": "Available", "to": "Attaching"},
+  {"action": "succeed attach d0", "op": "attach", "disk": 0, "server": 0, "from": "Attaching", "to": "In-use"},
+  {"action": "start expand d0", "op": "expand", "disk": 0, "server": -1, "from": "In-use", "to": "Expanding"}]}]}`)
+	if err := os.WriteFile(report, rep, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	if code := run([]string{"-spec", spec, "-trace", report, "-view", "figure1"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if !strings.Contains(errb.String(), "step 5 (start expand d0: In-use -> Expanding) of the counterexample not in view figure1: drawing the full view instead") {
+		t.Errorf("stderr %q does not say the view changed", errb.String())
+	}
+	dot := out.String()
+	if strings.Contains(dot, "not in this view") || !strings.Contains(dot, "EVS disk statuses") {
+		t.Error("the picture is not the full view with every step")
+	}
+	found := false
+	for _, line := range strings.Split(dot, "\n") {
+		if strings.Contains(line, "step 5") && strings.Contains(line, `color="#e8590c"`) && strings.Contains(line, "expanding") {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("no coloured arrow labelled step 5 into Expanding")
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/evsim/evsim/cmd/internal/cli"
 	"github.com/evsim/evsim/model"
 	mh "github.com/evsim/evsim/model/history"
 	"github.com/evsim/evsim/scenarios"
@@ -24,23 +25,19 @@ var fitCheckEvery = 1 << 16
 // (or -o): exit 0, or 2 when the history cannot be read.
 func runFit(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("sim fit", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	specFile := fs.String("spec", "", "spec `file` (YAML) the history's statuses resolve against (default: the embedded EVS spec)")
 	format := fs.String("history-format", "auto", "format of the history: auto (from the first line), csv, jsonl or notifications")
 	lenient := fs.Bool("lenient", false, "skip bad rows and count them instead of stopping at the first")
 	poll := fs.String("poll", "", "the history was polled every `interval` (such as 5m); without it every row is a change at its exact time")
 	name := fs.String("name", "fitted", "the scenario's name")
 	out := fs.String("o", "", "write the scenario to this `file` instead of stdout")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: sim fit [flags] HISTORY > scenario.yaml\n\nFits a scenario to an observed status history (polled CSV or JSON Lines, or volume\nnotifications; - for stdin): request rates, durations (exponential, lognormal or Weibull,\nchosen by AIC), failure probabilities, customers' reaction times and fleet growth, each\nwith its observations and 95%% interval in a comment. cmd/sim -scenario loads it as it is.\n\nFlags:\n")
+	usage := func(w io.Writer) {
+		fmt.Fprintf(w, "usage: sim fit [flags] HISTORY > scenario.yaml\n\nFits a scenario to an observed status history (polled CSV or JSON Lines, or volume\nnotifications; - for stdin): request rates, durations (exponential, lognormal or Weibull,\nchosen by AIC), failure probabilities, customers' reaction times and fleet growth, each\nwith its observations and 95%% interval in a comment. cmd/sim -scenario loads it as it is.\n\nFlags:\n")
 		fs.PrintDefaults()
-		fmt.Fprintf(stderr, "\nExit status: 0 done, 2 usage, input or I/O error.\n")
+		fmt.Fprintf(w, "\nExit status: 0 done, 2 usage, input or I/O error.\n")
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return exitOK
-		}
-		return exitUsage
+	if code, done := cli.Parse(fs, "sim fit", args, stdout, stderr, usage); done {
+		return code
 	}
 	if fs.NArg() != 1 {
 		fmt.Fprintf(stderr, "sim fit: want one history file (see -h)\n")

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/evsim/evsim/cmd/internal/cli"
 	"github.com/evsim/evsim/internal/atomicfile"
 )
 
@@ -42,6 +43,14 @@ func (o *outputs) write(rep *report, stdout, stderr io.Writer) int {
 		files[filepath.Join(o.outDir, "summary.json")] = js.Bytes()
 		files[filepath.Join(o.outDir, "series.csv")] = csv.Bytes()
 	}
+	if o.plots.html != "" {
+		page, err := renderHTML(rep)
+		if err != nil {
+			fmt.Fprintf(stderr, "%s: -html: %v\n", o.prog, err)
+			return exitUsage
+		}
+		files[o.plots.html] = page
+	}
 	code := exitOK
 	// A side file that fails is reported, and the others and the summary
 	// are still written: the run is not lost for one bad path.
@@ -59,6 +68,10 @@ func (o *outputs) write(rep *report, stdout, stderr io.Writer) int {
 		}
 	}
 	for _, name := range sortedNames(files) {
+		if err := cli.EnsureDir(filepath.Dir(name)); err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", o.prog, err)
+			return exitUsage
+		}
 		if err := atomicfile.Write(name, files[name]); err != nil {
 			fmt.Fprintf(stderr, "%s: %v\n", o.prog, err)
 			code = exitUsage

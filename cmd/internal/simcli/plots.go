@@ -11,14 +11,17 @@ import (
 	"github.com/evsim/evsim/sim/plots"
 )
 
-// plotFlags are the flags that ask for pictures of the run.
+// plotFlags are the flags that ask for pictures of the run, and for the
+// HTML report that holds them.
 type plotFlags struct {
 	dir, format string
+	html        string
 }
 
 func (p *plotFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&p.dir, "plot", "", "write pictures of the run into this `directory`: occupancy, occupancy-non-stable, tickets, pool")
+	fs.StringVar(&p.dir, "plot", "", "write pictures of the run into this `directory` (created if missing): occupancy, occupancy-non-stable, tickets, pool")
 	fs.StringVar(&p.format, "plot-format", "png", "picture `format` for -plot: "+strings.Join(plots.Formats, " or "))
+	fs.StringVar(&p.html, "html", "", "also write a self-contained HTML report `file`: the summary with its intervals, the pictures,\nand with -exact the exact answers beside the simulated ones")
 }
 
 // check validates the flags before the run, so that a bad value costs no

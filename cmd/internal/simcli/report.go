@@ -9,20 +9,24 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/evsim/evsim/cmd/internal/cli"
 	"github.com/evsim/evsim/model"
 	"github.com/evsim/evsim/sim"
 )
 
 // report is the artefact: the scenario and what the run measured.
 type report struct {
-	Scenario    string `json:"scenario"`
-	Description string `json:"description,omitempty"`
+	SchemaVersion int    `json:"schema_version"` // of docs/schemas/sim-summary.schema.json
+	EvsimVersion  string `json:"evsim_version"`
+	Scenario      string `json:"scenario"`
+	Description   string `json:"description,omitempty"`
 	*sim.Summary
 	Exact *exactReport `json:"exact,omitempty"`
 	spec  *model.Spec
 }
 
 func writeJSON(w io.Writer, r *report) error {
+	r.SchemaVersion, r.EvsimVersion = reportSchemaVersion, cli.Version()
 	b, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encoding JSON: %w", err)

@@ -2,7 +2,6 @@ package simcli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -19,6 +18,7 @@ import (
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 
+	"github.com/evsim/evsim/cmd/internal/cli"
 	"github.com/evsim/evsim/model"
 	"github.com/evsim/evsim/scenarios"
 	"github.com/evsim/evsim/sim"
@@ -52,7 +52,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	horizon := fs.String("horizon", "", "simulated time, such as 90d or 2000h (default: the scenario's)")
 	format := fs.String("format", "table", "output format: table or json")
 	csvFile := fs.String("csv", "", "write the time series (mean over replications) to this CSV file")
-	outDir := fs.String("o", "", "write summary.txt, summary.json and series.csv into this directory")
+	outDir := fs.String("o", "", "write summary.txt, summary.json and series.csv into this `directory` (created if missing)")
 	list := fs.Bool("list", false, "list the embedded scenarios and exit")
 	progress := fs.String("progress", "auto", "progress on stderr: auto (runs over a second), always or never")
 	var pf plotFlags
@@ -66,20 +66,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var sweeps sweepFlag
 	fs.Var(&sweeps, "sweep", "run the scenario for each value of a scenario path: PATH=v1,v2,... or PATH=from:to:steps;\ntwo -sweep flags (or P1=...;P2=...) give a grid")
 	sweepPlot := fs.String("sweep-plot", "", "with -sweep: draw the outputs against the first parameter into this .png or .svg file")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: sim [flags]\n       sim merge [flags] SHARD.json...\n       sim fit [flags] HISTORY\n\nSimulates a fleet of EVS disks following the model's status graph.\nScenarios: %s.\n\nFlags:\n", strings.Join(scenarios.Names(), ", "))
+	usage := func(w io.Writer) {
+		fmt.Fprintf(w, "usage: sim [flags]\n       sim merge [flags] SHARD.json...\n       sim fit [flags] HISTORY\n\nSimulates a fleet of EVS disks following the model's status graph.\nScenarios: %s.\n\nFlags:\n", strings.Join(scenarios.Names(), ", "))
 		fs.PrintDefaults()
-		fmt.Fprintf(stderr, "\nExit status: 0 done, 1 exact and simulated disagree (-exact), 2 usage, input or I/O error, 3 stopped early (output marked partial).\n")
+		fmt.Fprintf(w, "\nExit status: 0 done, 1 exact and simulated disagree (-exact), 2 usage, input or I/O error, 3 stopped early (output marked partial).\n")
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code, done := cli.Parse(fs, "sim", args, stdout, stderr, usage); done {
+		return code
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "sim: unexpected argument %q; want flags only (see -h)\n", fs.Arg(0))
-		return exitUsage
+		return cli.UsageError(stderr, "sim", "unexpected argument %q; want flags only", fs.Arg(0))
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -153,7 +149,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runHistory(ctx, &hist, cfg, stderr)
 	}
 	if shard.set {
-		for _, f := range []string{"format", "csv", "o", "plot", "plot-format", "exact", "exact-at", "sweep", "sweep-plot"} {
+		for _, f := range []string{"format", "csv", "o", "plot", "plot-format", "html", "exact", "exact-at", "sweep", "sweep-plot"} {
 			if set[f] {
 				fmt.Fprintf(stderr, "sim: -%s does not go with -shard: a shard writes its file to stdout; give -%s to sim merge\n", f, f)
 				return exitUsage
@@ -162,8 +158,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runShard(shard, *scenario, sc, cfg, *workers, *progress, stdout, stderr)
 	}
 	if len(sweeps) > 0 {
-		if *exactAt != "" || *csvFile != "" || *outDir != "" || set["plot"] {
-			fmt.Fprintf(stderr, "sim: -sweep takes neither -exact-at, -csv, -o nor -plot; want -format, -exact and -sweep-plot\n")
+		if *exactAt != "" || *csvFile != "" || *outDir != "" || set["plot"] || set["html"] {
+			fmt.Fprintf(stderr, "sim: -sweep takes neither -exact-at, -csv, -o, -plot nor -html; want -format, -exact and -sweep-plot\n")
 			return exitUsage
 		}
 		ctx, stop := interrupt()

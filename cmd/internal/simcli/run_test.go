@@ -112,6 +112,8 @@ func TestBadInput(t *testing.T) {
 	os.WriteFile(empty, nil, 0o644)
 	out := filepath.Join(dir, "out")
 	os.Mkdir(out, 0o755)
+	aFile := filepath.Join(dir, "a-file")
+	os.WriteFile(aFile, nil, 0o644)
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -150,12 +152,12 @@ func TestBadInput(t *testing.T) {
 }
 
 func TestHelpAndList(t *testing.T) {
-	code, _, errs := runCmd(t, "-h")
-	if code != exitOK {
-		t.Fatalf("-h exit %d", code)
+	code, help, errs := runCmd(t, "-h")
+	if code != exitOK || errs != "" {
+		t.Fatalf("-h exit %d, stderr %q; want 0 and the help on stdout", code, errs)
 	}
-	for _, f := range []string{"-scenario", "-seed", "-replications", "-workers", "-horizon", "-format", "-csv", "-o", "-list", "-progress", "pool-crunch"} {
-		if !strings.Contains(errs, f) {
+	for _, f := range []string{"-scenario", "-seed", "-replications", "-workers", "-horizon", "-format", "-csv", "-o", "-list", "-progress", "pool-crunch", "-version"} {
+		if !strings.Contains(help, f) {
 			t.Errorf("-h does not mention %s", f)
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"github.com/evsim/evsim/cmd/internal/cli"
 	"github.com/evsim/evsim/internal/readfile"
 	"github.com/evsim/evsim/model"
 	"github.com/evsim/evsim/scenarios"
@@ -147,19 +148,16 @@ func runMerge(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	format := fs.String("format", "table", "output format: table or json")
 	csvFile := fs.String("csv", "", "write the time series (mean over replications) to this CSV file")
-	outDir := fs.String("o", "", "write summary.txt, summary.json and series.csv into this directory")
+	outDir := fs.String("o", "", "write summary.txt, summary.json and series.csv into this `directory` (created if missing)")
 	var pf plotFlags
 	pf.register(fs)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: sim merge [flags] SHARD.json...\n\nCombines the shard files of sim -shard i/n runs (every shard of one run) into\nthe summary a single run gives, byte for byte.\n\nFlags:\n")
+	usage := func(w io.Writer) {
+		fmt.Fprintf(w, "usage: sim merge [flags] SHARD.json...\n\nCombines the shard files of sim -shard i/n runs (every shard of one run) into\nthe summary a single run gives, byte for byte.\n\nFlags:\n")
 		fs.PrintDefaults()
-		fmt.Fprintf(stderr, "\nExit status: 0 done, 2 usage, input or I/O error (shards that do not belong together).\n")
+		fmt.Fprintf(w, "\nExit status: 0 done, 2 usage, input or I/O error (shards that do not belong together).\n")
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitUsage
+	if code, done := cli.Parse(fs, "sim merge", args, stdout, stderr, usage); done {
+		return code
 	}
 	if fs.NArg() == 0 {
 		fmt.Fprintf(stderr, "sim merge: no shard file given; want the files sim -shard i/n wrote\n")

@@ -17,6 +17,7 @@ import (
 	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
 
+	"github.com/evsim/evsim/cmd/internal/cli"
 	"github.com/evsim/evsim/internal/readfile"
 	"github.com/evsim/evsim/model"
 	"github.com/evsim/evsim/scenarios"
@@ -75,14 +76,16 @@ type sweepPoint struct {
 
 // sweepReport is the artefact of a sweep.
 type sweepReport struct {
-	Scenario     string       `json:"scenario"`
-	Seed         uint64       `json:"seed"`
-	Replications int          `json:"replications"`
-	Horizon      float64      `json:"horizon_h"`
-	Warmup       float64      `json:"warmup_h"`
-	Params       []string     `json:"params"`
-	Exact        bool         `json:"exact,omitempty"`
-	Points       []sweepPoint `json:"points"`
+	SchemaVersion int          `json:"schema_version"` // of docs/schemas/sim-sweep.schema.json
+	EvsimVersion  string       `json:"evsim_version"`
+	Scenario      string       `json:"scenario"`
+	Seed          uint64       `json:"seed"`
+	Replications  int          `json:"replications"`
+	Horizon       float64      `json:"horizon_h"`
+	Warmup        float64      `json:"warmup_h"`
+	Params        []string     `json:"params"`
+	Exact         bool         `json:"exact,omitempty"`
+	Points        []sweepPoint `json:"points"`
 }
 
 func scenarioSource(ref string) (file string, data []byte, err error) {
@@ -181,6 +184,7 @@ func runSweep(ctx context.Context, sw *sweepRun) int {
 	}
 	var table, js bytes.Buffer
 	writeSweepTable(&table, rep, partial)
+	rep.SchemaVersion, rep.EvsimVersion = reportSchemaVersion, cli.Version()
 	b, err := json.MarshalIndent(rep, "", "  ")
 	if err != nil {
 		fmt.Fprintf(sw.stderr, "sim: encoding JSON: %v\n", err)
