@@ -80,8 +80,9 @@ func TestOutputPathsCheckedFirst(t *testing.T) {
 	}
 }
 
-// A side file that fails at the end (its directory removed during the
-// run) costs the file, not the summary.
+// A side file that fails at the end (its directory replaced by a file
+// during the run, so that it can be neither written nor created) costs
+// the file, not the summary.
 func TestSummaryKeptWhenAFileFails(t *testing.T) {
 	dir := t.TempDir()
 	sub := filepath.Join(dir, "sub")
@@ -91,7 +92,13 @@ func TestSummaryKeptWhenAFileFails(t *testing.T) {
 	old := interrupt
 	defer func() { interrupt = old }()
 	interrupt = func() (context.Context, context.CancelFunc) {
-		os.Remove(sub) // after the paths were checked, before the files are written
+		// After the paths were checked, before the files are written.
+		if err := os.Remove(sub); err != nil {
+			t.Error(err)
+		}
+		if err := os.WriteFile(sub, nil, 0o644); err != nil {
+			t.Error(err)
+		}
 		return context.WithCancel(context.Background())
 	}
 	code, stdout, stderr := runCmd(t, "-scenario", "baseline", "-horizon", "40d", "-replications", "1", "-csv", filepath.Join(sub, "s.csv"))

@@ -43,15 +43,16 @@ func (o *outputs) write(rep *report, stdout, stderr io.Writer) int {
 		files[filepath.Join(o.outDir, "summary.json")] = js.Bytes()
 		files[filepath.Join(o.outDir, "series.csv")] = csv.Bytes()
 	}
+	code := exitOK
 	if o.plots.html != "" {
 		page, err := renderHTML(rep)
 		if err != nil {
 			fmt.Fprintf(stderr, "%s: -html: %v\n", o.prog, err)
-			return exitUsage
+			code = exitUsage
+		} else {
+			files[o.plots.html] = page
 		}
-		files[o.plots.html] = page
 	}
-	code := exitOK
 	// A side file that fails is reported, and the others and the summary
 	// are still written: the run is not lost for one bad path.
 	if err := o.plots.add(files, rep.Summary, rep.Scenario, stderr); err != nil {
@@ -64,13 +65,14 @@ func (o *outputs) write(rep *report, stdout, stderr io.Writer) int {
 		}
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			fmt.Fprintf(stderr, "%s: %v\n", o.prog, err)
-			return exitUsage
+			code = exitUsage
 		}
 	}
 	for _, name := range sortedNames(files) {
 		if err := cli.EnsureDir(filepath.Dir(name)); err != nil {
-			fmt.Fprintf(stderr, "%s: %v\n", o.prog, err)
-			return exitUsage
+			fmt.Fprintf(stderr, "%s: %s: %v\n", o.prog, name, err)
+			code = exitUsage
+			continue
 		}
 		if err := atomicfile.Write(name, files[name]); err != nil {
 			fmt.Fprintf(stderr, "%s: %v\n", o.prog, err)
