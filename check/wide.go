@@ -193,20 +193,6 @@ func (s *internShard) lookup(in *intern, k *wkey, h uint64) (int, int) {
 	}
 }
 
-// find returns the id of k, if interned.
-func (in *intern) find(k *wkey) (uint64, bool) {
-	h := in.hash(k)
-	sh := int(h >> (64 - internShardBits))
-	s := &in.shards[sh]
-	s.mu.Lock()
-	idx, _ := s.lookup(in, k, h)
-	s.mu.Unlock()
-	if idx < 0 {
-		return 0, false
-	}
-	return uint64(sh)<<32 | uint64(idx), true
-}
-
 // add returns the id of k, interning it if need be.
 func (in *intern) add(k *wkey) uint64 {
 	h := in.hash(k)

@@ -279,7 +279,7 @@ func (s *Spec) compileRule(src string, sc Scope, asString bool) (*vm.Program, bo
 	var out []exprError
 	seen := map[exprError]bool{}
 	for _, e := range nc.errs {
-		x := exprError{e.from, e.msg}
+		x := exprError(e)
 		if !seen[x] {
 			seen[x] = true
 			out = append(out, x)
