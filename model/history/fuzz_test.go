@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/evsim/evsim/model"
 )
@@ -58,6 +59,9 @@ func FuzzReader(f *testing.F) {
 				name := r.DiskName(o.Disk)
 				if bytes.ContainsAny([]byte(name), "\r\n") {
 					ok = false // ids with line breaks cannot be written one a line
+				}
+				if wf != PolledCSV && !utf8.ValidString(name) {
+					ok = false // JSON carries text: an id that is not UTF-8 comes back with U+FFFD
 				}
 				w.Write(name, o)
 			}
